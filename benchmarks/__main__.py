@@ -1,0 +1,127 @@
+"""Entry point: ``python -m benchmarks [--quick] [--only SUITE ...]``."""
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+from . import _contenders as C
+from . import suite_accuracy, suite_epoch, suite_memory, suite_small
+from ._env import blas_info, machine_info
+from ._report import plot, results_markdown, section_markdown, summary_markdown
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+FULL = {
+    "repeats": 7,
+    "epoch_n": 50_000,
+    "epochs": 3,
+    "epoch_cases": [
+        (2, "sgd", "relu"),
+        (2, "adam", "relu"),
+        (10, "sgd", "relu"),
+        (10, "adam", "relu"),
+        (10, "sgd", "logistic"),
+    ],
+    "threads_case": (10, "sgd", "relu"),
+    "blog_iter": 10_000,
+    "blog_iter_mlp": 2_000,
+    "predict_n": 200_000,
+    "predict_cases": [(2, np.float64), (10, np.float64), (10, np.float32)],
+    "memory_n": 200_000,
+    "memory_epochs": 2,
+    "memory_cases": [(2, "sgd"), (10, "adam")],
+    "import_repeats": 7,
+    "cv_folds": 5,
+    "cv_datasets": ["iris", "wine", "breast_cancer", "digits"],
+}
+
+QUICK = {
+    **FULL,
+    "repeats": 3,
+    "epoch_n": 20_000,
+    "epochs": 1,
+    "epoch_cases": [(2, "sgd", "relu"), (10, "adam", "relu")],
+    "threads_case": None,
+    "blog_iter": 2_000,
+    "blog_iter_mlp": 300,
+    "predict_n": 50_000,
+    "predict_cases": [(10, np.float64)],
+    "memory_n": 50_000,
+    "memory_epochs": 1,
+    "memory_cases": [(10, "sgd")],
+    "import_repeats": 3,
+    "cv_folds": 3,
+    "cv_datasets": ["iris", "wine", "breast_cancer"],
+}
+
+SUITES = {
+    "epoch": suite_epoch.run,  # epoch time and float32 vs float64 (+ threads)
+    "blog": suite_small.blog,
+    "predict": suite_small.predict,
+    "memory": suite_memory.memory,
+    "import": suite_memory.imports,
+    "accuracy": suite_accuracy.run,
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, few repeats (< 1 min)"
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=list(SUITES), help="run only these suites"
+    )
+    parser.add_argument(
+        "--repeats", type=int, help="override the number of timed repeats"
+    )
+    parser.add_argument(
+        "--out-dir",
+        help="where RESULTS.md and results.png go "
+        "(default: benchmarks/, or benchmarks/_quick/ with --quick)",
+    )
+    parser.add_argument("--no-plot", action="store_true", help="skip results.png")
+    args = parser.parse_args(argv)
+
+    cfg = dict(QUICK if args.quick else FULL)
+    if args.repeats:
+        cfg["repeats"] = args.repeats
+    out_dir = args.out_dir or (os.path.join(HERE, "_quick") if args.quick else HERE)
+    command = (
+        "python -m benchmarks"
+        + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
+    )
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    if not C.have_toynet():
+        log(
+            f"WARNING: sklearn_toynet not importable ({C.TOYNET_IMPORT_ERROR}); running without ToyNet"
+        )
+    start = time.perf_counter()
+    sections = []
+    for name in args.only or SUITES:
+        log(f"[{name}]")
+        for section in SUITES[name](cfg, log):
+            sections.append(section)
+            print(section_markdown(section), flush=True)
+    elapsed = time.perf_counter() - start
+    print(summary_markdown(sections))
+
+    os.makedirs(out_dir, exist_ok=True)
+    text = results_markdown(sections, machine_info(REPO), blas_info(), command, elapsed)
+    results = os.path.join(out_dir, "RESULTS.md")
+    with open(results, "w") as f:
+        f.write(text)
+    log(f"results written to {results} ({elapsed:.0f} s)")
+    if not args.no_plot:
+        log(plot(sections, os.path.join(out_dir, "results.png")))
+
+
+if __name__ == "__main__":
+    main()

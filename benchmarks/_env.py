@@ -1,0 +1,90 @@
+"""What machine and libraries the numbers come from (read-only, changes nothing)."""
+
+import os
+import platform
+import subprocess
+import sys
+
+import numpy as np
+import scipy
+import sklearn
+from threadpoolctl import threadpool_info
+
+from . import _contenders as C
+
+ENV_VARS = (
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+)
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _git_commit(repo):
+    try:
+        out = subprocess.run(
+            ["git", "-C", repo, "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine_info(repo):
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    info = {
+        "CPU": _cpu_model(),
+        "CPUs (usable / total)": f"{usable} / {os.cpu_count()}",
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "git commit": _git_commit(repo),
+    }
+    if C.have_toynet():
+        import sklearn_toynet
+
+        info["sklearn_toynet"] = getattr(sklearn_toynet, "__version__", "unknown")
+    else:
+        info["sklearn_toynet"] = f"not importable ({C.TOYNET_IMPORT_ERROR})"
+    for var in ENV_VARS:
+        if var in os.environ:
+            info[var] = os.environ[var]
+    return info
+
+
+def blas_info():
+    """One line per loaded BLAS/OpenMP library, as threadpoolctl sees it."""
+    rows = []
+    for lib in threadpool_info():
+        rows.append(
+            {
+                "api": lib.get("user_api"),
+                "library": lib.get("internal_api"),
+                "version": lib.get("version"),
+                "threads": lib.get("num_threads"),
+                "arch": lib.get("architecture", ""),
+                "threading": lib.get("threading_layer", ""),
+                "file": os.path.basename(lib.get("filepath", "")),
+            }
+        )
+    return rows

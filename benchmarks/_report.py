@@ -1,0 +1,136 @@
+"""Render results: markdown tables (stdout and RESULTS.md) and a ratio plot."""
+
+import os
+
+CHECK_MARK = {True: "yes", False: "**NO**", None: "n/a"}
+
+
+def _fmt(value, fmt):
+    return "-" if value is None else fmt.format(value)
+
+
+def _columns(section):
+    """Check columns by name; the header shows a target shared by every row."""
+    targets = {}
+    for _, check in section.checks():
+        targets.setdefault(check.name, set()).add((check.op, check.target))
+    headers = {}
+    for name, tset in targets.items():
+        (op, target), *rest = tset
+        headers[name] = (
+            f"{name} ({op} {target:g})" if not rest and target is not None else name
+        )
+    return headers
+
+
+def _cell(check, shared):
+    if check is None or check.value is None:
+        return "-"
+    text = f"{check.value:.2f}"
+    if check.target is None:
+        return text
+    if shared:
+        return f"{text} ({CHECK_MARK[check.met]})"
+    return f"{text} ({check.op} {check.target:g}: {CHECK_MARK[check.met]})"
+
+
+def section_markdown(section):
+    headers = _columns(section)
+    unit = f" [{section.unit}]" if section.unit else ""
+    head = ["case", *(f"{c}{unit}" for c in section.columns), *headers.values()]
+    lines = [f"### {section.title}", "", "| " + " | ".join(head) + " |"]
+    lines.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
+    for row in section.rows:
+        cells = [row.case] + [
+            _fmt(row.values.get(c), section.fmt) for c in section.columns
+        ]
+        by_name = {c.name: c for c in row.checks}
+        for name, header in headers.items():
+            cells.append(_cell(by_name.get(name), header != name))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines += [f"- {note}" for note in section.notes]
+    return "\n".join(lines) + "\n"
+
+
+def summary_markdown(sections):
+    met = missed = unknown = 0
+    misses = []
+    for section in sections:
+        for row, check in section.checks():
+            if check.target is None:
+                continue
+            if check.met is None:
+                unknown += 1
+            elif check.met:
+                met += 1
+            else:
+                missed += 1
+                misses.append(
+                    f"{section.key}: {row.case}: {check.name} = {check.value:.2f} (target {check.op} {check.target:g})"
+                )
+    lines = [
+        f"**Targets met: {met} / {met + missed}**"
+        + (f" ({unknown} not measurable)" if unknown else ""),
+        "",
+    ]
+    lines += [f"- missed: {m}" for m in misses]
+    return "\n".join(lines) + "\n"
+
+
+def results_markdown(sections, info, blas, command, elapsed):
+    lines = [
+        "# sklearn-toynet benchmark results",
+        "",
+        f"Produced by `{command}` in {elapsed:.0f} s. Ratios are taken within one run;",
+        "they are not timed tests. Targets from issue 4.",
+        "",
+        summary_markdown(sections),
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in info.items()]
+    lines += ["", "BLAS / OpenMP libraries (threadpoolctl):", ""]
+    if blas:
+        keys = list(blas[0])
+        lines += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+        lines += ["| " + " | ".join(str(lib[k]) for k in keys) + " |" for lib in blas]
+    lines += ["", "## Results", ""]
+    lines += [section_markdown(s) for s in sections]
+    return "\n".join(lines)
+
+
+def plot(sections, path):
+    """Horizontal bars of every ratio check, with its target as a red tick."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "matplotlib is not installed: no plot written"
+    items = [
+        (f"{s.key}: {row.case} - {c.name}", c.value, c.target)
+        for s in sections
+        for row, c in s.checks()
+        if c.kind == "ratio" and c.value is not None and c.target is not None
+    ]
+    if not items:
+        return "nothing to plot"
+    fig, ax = plt.subplots(figsize=(9, 0.32 * len(items) + 1.2))
+    ypos = range(len(items))
+    colors = ["tab:green" if v <= t else "tab:red" for _, v, t in items]
+    ax.barh(list(ypos), [v for _, v, _ in items], color=colors, height=0.6)
+    for y, (_, _, t) in zip(ypos, items):
+        ax.plot([t, t], [y - 0.4, y + 0.4], color="black", linewidth=2)
+    ax.set_yticks(list(ypos), [label for label, _, _ in items], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("ratio (ToyNet / reference); black tick = target, lower is better")
+    ax.set_title("sklearn-toynet vs MLPClassifier and numpy floor")
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return f"plot written to {path}"

@@ -1,0 +1,69 @@
+"""Alternating-median timing: every repeat runs each contender once, in turn."""
+
+import gc
+import statistics
+import time
+
+
+def alternate(contenders, repeats, warmup=1):
+    """Time zero-argument callables, interleaved as A, B, C, A, B, C, ...
+
+    Interleaving spreads slow drifts of the machine (thermal throttling,
+    other processes, allocator state) over all contenders instead of
+    penalising whichever one happens to run last.
+
+    Parameters
+    ----------
+    contenders : dict of str -> callable
+        Each callable does the work once. If it returns a number, that
+        number is used as a divisor (e.g. the number of epochs run), so
+        the recorded time is per unit of work.
+    repeats : int
+        Number of timed rounds.
+    warmup : int
+        Untimed rounds run first (imports, caches, BLAS thread start-up).
+
+    Returns
+    -------
+    dict of str -> list of float
+        Per-round seconds (per unit of work) for every contender.
+    """
+    for _ in range(warmup):
+        for fn in contenders.values():
+            fn()
+    times = {name: [] for name in contenders}
+    gc_was_enabled = gc.isenabled()
+    try:
+        for _ in range(repeats):
+            for name, fn in contenders.items():
+                gc.collect()
+                gc.disable()
+                start = time.perf_counter()
+                units = fn()
+                elapsed = time.perf_counter() - start
+                gc.enable()
+                if (
+                    not isinstance(units, bool)
+                    and isinstance(units, (int, float))
+                    and units > 0
+                ):
+                    elapsed /= units
+                times[name].append(elapsed)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return times
+
+
+def medians(times):
+    """Median of every contender's per-round times."""
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def spread(times):
+    """Relative half-range (max - min) / (2 * median), a rough noise figure."""
+    out = {}
+    for name, ts in times.items():
+        med = statistics.median(ts)
+        out[name] = (max(ts) - min(ts)) / (2 * med) if med > 0 else 0.0
+    return out
