@@ -1,0 +1,9 @@
+"""sklearn-toynet: the blog's 11-line neural network as scikit-learn estimators."""
+
+from ._classifier import ToyNetClassifier
+from ._network import BatchNormState
+from ._regressor import ToyNetRegressor
+
+__version__ = "0.1.0"
+
+__all__ = ["BatchNormState", "ToyNetClassifier", "ToyNetRegressor", "__version__"]

@@ -1,0 +1,256 @@
+"""BaseToyNet: the scikit-learn plumbing shared by the classifier and regressor.
+
+Validation, the fitted state and its safe replacement, and prediction. The math
+lives in ``_network``/``_training``; the epoch loop in ``_stopping``.
+"""
+
+import copy
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._network import BatchNormState, Network, init_weights
+from ._stopping import fit_full_batch, fit_stochastic
+
+
+def _has_stochastic_solver(est):
+    """``partial_fit`` exists only for "sgd" and "adam", as in MLPClassifier."""
+    if est.solver not in ("sgd", "adam"):
+        raise AttributeError(
+            f"partial_fit is only available for stochastic optimizers. {est.solver} "
+            "is not stochastic."
+        )
+    return True
+
+
+class BaseToyNet(BaseEstimator):
+    """Shared base of ToyNet estimators; use a subclass."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "fit_intercept": ["boolean"],
+        "init": [StrOptions({"glorot", "uniform"})],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_norm": ["boolean"],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    # -- hooks the subclasses fill in ------------------------------------------------
+    def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
+        """Return ``(X, Y)``: ``Y`` the 2-D float targets the network fits."""
+        raise NotImplementedError
+
+    def _outputs_score(self, net, X, Y, sample_weight):
+        """The score (accuracy, R^2) of ``net`` on encoded targets ``Y``."""
+        raise NotImplementedError
+
+    def _stratify_validation(self, Y):
+        return False
+
+    def _sample_weight(self, X, y, sample_weight):
+        if sample_weight is None:
+            return None
+        return _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+
+    # -- fitting ----------------------------------------------------------------------
+    def _hidden_units(self):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
+        if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        return [int(s) for s in sizes]
+
+    def _train_settings(self, batch_size):
+        return {
+            "loss": self.loss,
+            "alpha": self.alpha,
+            "batch_size": batch_size,
+            "shuffle": self.shuffle,
+            "max_grad_norm": self.max_grad_norm,
+            "bn_momentum": 0.1,
+        }
+
+    def _fresh_state(self, n_features, n_outputs, dtype):
+        rng = check_random_state(self.random_state)
+        hidden = self._hidden_units()
+        units = [n_features, *hidden, n_outputs]
+        coefs, intercepts = init_weights(
+            units, self.init, self.activation, self.fit_intercept, rng, dtype
+        )
+        early = self.early_stopping
+        return {
+            "coefs_": coefs,
+            "intercepts_": intercepts,
+            "batch_norm_": BatchNormState.fresh(hidden, dtype)
+            if self.batch_norm
+            else None,
+            "n_iter_": 0,
+            "t_": 0,
+            "loss_": None,
+            "loss_curve_": [],
+            "best_loss_": None if early else np.inf,
+            "validation_scores_": [] if early else None,
+            "best_validation_score_": -np.inf if early else None,
+            "n_layers_": len(units),
+            "n_outputs_": n_outputs,
+            "out_activation_": self._out_activation(),
+            "_no_improvement_count": 0,
+            "_optimizer": None,
+            "_rng": rng,
+        }
+
+    def _network(self, state=None):
+        state = vars(self) if state is None else state
+        return Network(
+            coefs=state["coefs_"],
+            intercepts=state["intercepts_"],
+            activation=self.activation,
+            out_activation=state["out_activation_"],
+            fit_intercept=self.fit_intercept,
+            dropout=self.dropout,
+            batch_norm=state["batch_norm_"],
+        )
+
+    def _check_solver_options(self, incremental):
+        if self.solver == "lbfgs" and self.dropout > 0:
+            raise ValueError(
+                "dropout needs a stochastic solver ('sgd' or 'adam'): L-BFGS "
+                "cannot follow a random objective. Got solver='lbfgs', "
+                f"dropout={self.dropout}."
+            )
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+
+    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+        self._validate_params()
+        self._hidden_units()
+        self._check_solver_options(incremental)
+        fitted = hasattr(self, "coefs_")
+        first_call = not fitted or (not self.warm_start and not incremental)
+        X, Y = self._validate_targets(
+            X, y, first_call=first_call, incremental=incremental, classes=classes
+        )
+        sample_weight = self._sample_weight(X, y, sample_weight)
+        if first_call:
+            state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
+        else:
+            state = self._check_compatible_state(X, Y)
+        net = self._network(state)
+        with np.errstate(
+            over="ignore", invalid="ignore", divide="ignore", under="ignore"
+        ):
+            if self.solver == "lbfgs":
+                fit_full_batch(self, state, net, X, Y, sample_weight)
+            else:
+                fit_stochastic(self, state, net, X, Y, sample_weight, incremental)
+        # Adopt the trained state only now: a call that raised changed nothing.
+        vars(self).update(state)
+        return self
+
+    def _check_compatible_state(self, X, Y):
+        """A deep copy of the fitted state, to train without touching the original."""
+        if Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs, but the fitted network has "
+                f"{self.n_outputs_}."
+            )
+        hidden = [W.shape[1] for W in self.coefs_[:-1]]
+        if hidden != self._hidden_units():
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes} differs from the fitted "
+                f"network's {tuple(hidden)}: refit with warm_start=False."
+            )
+        names = [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]
+        names += ["_no_improvement_count", "_optimizer", "_rng"]
+        state = {k: copy.deepcopy(getattr(self, k)) for k in names if hasattr(self, k)}
+        if X.dtype != state["coefs_"][0].dtype:
+            for key in ("coefs_", "intercepts_"):
+                state[key] = [a.astype(X.dtype) for a in state[key]]
+            state["_optimizer"] = None
+        return state
+
+    # -- prediction -------------------------------------------------------------------
+    def _forward_output(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        with np.errstate(over="ignore", under="ignore"):
+            return self._network().predict(X.astype(self.coefs_[0].dtype, copy=False))
+
+    def activations(self, X):
+        """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        activations : list of ndarray
+            ``[X, A1, ..., output]``: the input as validated, each hidden layer's
+            activations (shape ``(n_samples, units)``) and the output layer's
+            (probabilities for a classifier). Hidden layers make features for
+            another model.
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        with np.errstate(over="ignore", under="ignore"):
+            return self._network().forward(X.astype(self.coefs_[0].dtype, copy=False)).A
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -1,0 +1,64 @@
+"""Batch normalization of a hidden layer's pre-activations (Ioffe & Szegedy, 2015).
+
+Training normalizes ``Z`` with the batch's own mean and variance and folds them
+into running estimates; prediction uses only the running estimates, so the output
+for a row never depends on the other rows passed with it.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+EPSILON = 1e-5
+
+
+@dataclass
+class BatchNormCache:
+    """What the backward pass needs from one normalized layer."""
+
+    Z_hat: np.ndarray  # the normalized pre-activations
+    inv_std: np.ndarray  # 1 / sqrt(batch variance + eps), one per unit
+    gamma: np.ndarray
+
+
+def batch_norm_forward(Z, gamma, beta, running_mean, running_var, *, train, momentum):
+    """Normalize ``Z`` per unit, then scale by ``gamma`` and shift by ``beta``.
+
+    With ``train`` the batch statistics are used, and when ``momentum`` is not None
+    ``running_mean``/``running_var`` move towards them in place. Returns the new
+    pre-activations and a cache (None when not training).
+    """
+    if train:
+        mean = Z.mean(axis=0)
+        var = Z.var(axis=0)
+        if momentum is not None:
+            running_mean *= 1 - momentum
+            running_mean += momentum * mean
+            running_var *= 1 - momentum
+            running_var += momentum * var
+    else:
+        mean, var = running_mean, running_var
+    inv_std = 1 / np.sqrt(var + EPSILON)
+    Z_hat = (Z - mean) * inv_std
+    out = Z_hat * gamma + beta
+    cache = BatchNormCache(Z_hat, inv_std, gamma) if train else None
+    return out, cache
+
+
+def batch_norm_backward(cache, delta):
+    """Send ``delta`` (dLoss/d output) back through the normalization.
+
+    Returns ``(delta_Z, grad_gamma, grad_beta)``. ``delta`` already carries the
+    batch's 1/n scaling, so the batch means below use ``n`` only for the
+    statistics' own dependence on every row.
+    """
+    n = delta.shape[0]
+    grad_gamma = np.einsum("ij,ij->j", delta, cache.Z_hat)
+    grad_beta = delta.sum(axis=0)
+    # d Z_hat, then through the mean and variance that every row shares.
+    delta_hat = delta * cache.gamma
+    delta_Z = (
+        delta_hat - (delta_hat.sum(axis=0) + cache.Z_hat * grad_gamma * cache.gamma) / n
+    )
+    delta_Z *= cache.inv_std
+    return delta_Z, grad_gamma, grad_beta

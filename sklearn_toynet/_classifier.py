@@ -1,0 +1,313 @@
+"""ToyNetClassifier: binary, multiclass and multilabel targets on the shared base."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import column_or_1d, validate_data
+
+from ._base import BaseToyNet, _has_stochastic_solver
+from ._params import ACTIVATION, HIDDEN_LAYER_SIZES, SHARED, _p, with_parameters
+
+LOSS = _p(
+    "loss",
+    "log_loss",
+    "{'log_loss', 'squared_error'}, default='log_loss'",
+    """
+"log_loss" is the cross-entropy, whose output delta is ``p - y``: the right loss
+for probabilities and the faster learner. "squared_error" is the blog's half mean
+squared error, whose output delta is ``(p - y) * p * (1 - p)``.
+""",
+)
+CLASS_WEIGHT = _p(
+    "class_weight",
+    None,
+    "dict, 'balanced' or None, default=None",
+    """
+Weights of the classes, multiplied into ``sample_weight``: ``{label: weight}``,
+or "balanced" for ``n_samples / (n_classes * np.bincount(y))``, as scikit-learn's
+linear classifiers. Raises the recall of rare classes. Single-output targets only.
+""",
+)
+
+
+@with_parameters(HIDDEN_LAYER_SIZES, ACTIVATION, "*", LOSS, *SHARED, CLASS_WEIGHT)
+class ToyNetClassifier(ClassifierMixin, BaseToyNet):
+    """A neural network classifier trained by backpropagation.
+
+    The blog post "A Neural Network in 11 lines of Python" grown into a
+    scikit-learn classifier: a drop-in for
+    :class:`~sklearn.neural_network.MLPClassifier` (same parameters, attributes,
+    warnings and errors) with dropout, batch normalization, gradient clipping,
+    class weights, bias-free layers and the blog's own loss and initialization.
+
+    Binary targets get one sigmoid output unit; multiclass targets a softmax
+    over the classes; a multilabel indicator matrix one sigmoid per label.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,) or list of ndarray
+        The class labels (for multilabel targets, ``0 .. n_labels - 1``).
+
+    coefs_ : list of ndarray
+        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``,
+        of shape ``(units_i, units_i+1)`` (the blog's ``syn0``, ``syn1``).
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1`` (zeros when
+        ``fit_intercept=False``).
+
+    batch_norm_ : BatchNormState or None
+        Learned scales (``gammas``), shifts (``betas``) and running statistics
+        (``running_means``, ``running_vars``) of each hidden layer when
+        ``batch_norm=True``.
+
+    n_iter_ : int
+        Epochs run ("sgd", "adam") or L-BFGS iterations.
+
+    t_ : int
+        Training samples seen by the stochastic solvers.
+
+    loss_ : float
+        The loss (with L2 penalty) at the end of the last epoch.
+
+    best_loss_ : float or None
+        The lowest training loss reached; None with ``early_stopping``.
+
+    loss_curve_ : list of float
+        The loss after each epoch (or L-BFGS iteration).
+
+    validation_scores_ : list of float or None
+        Accuracy on the held-out split after each epoch, with
+        ``early_stopping``; else None.
+
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``; None without ``early_stopping``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` had string column names.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of output units.
+
+    out_activation_ : str
+        "logistic" (binary, multilabel) or "softmax" (multiclass).
+
+    See Also
+    --------
+    ToyNetRegressor : The same network for regression.
+    sklearn.neural_network.MLPClassifier : The estimator this one drops in for.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_toynet import ToyNetClassifier
+    >>> X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    >>> y = np.array([0, 1, 1, 0])
+    >>> clf = ToyNetClassifier(hidden_layer_sizes=(4,), solver="lbfgs", random_state=1)
+    >>> clf.fit(X, y).predict(X)
+    array([0, 1, 1, 0])
+    """
+
+    _parameter_constraints: dict = {
+        **BaseToyNet._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def _out_activation(self):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return "softmax"
+        return "logistic"
+
+    def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=first_call,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if first_call:
+            binarizer = LabelBinarizer()
+            if incremental and type_of_target(y) != "multilabel-indicator":
+                binarizer.fit(classes)
+            else:
+                binarizer.fit(y)
+            if len(binarizer.classes_) < 2:
+                raise ValueError(
+                    "ToyNetClassifier needs samples of at least 2 classes in the "
+                    "data, but the data contains only one class: "
+                    f"{binarizer.classes_[0]!r}"
+                )
+            self._label_binarizer = binarizer
+            self.classes_ = binarizer.classes_
+        else:
+            seen = unique_labels(y)
+            if self.warm_start and not incremental and set(seen) != set(self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as "
+                    "in the previous call to fit. Previously got "
+                    f"{self.classes_}, `y` has {seen}"
+                )
+            if len(np.setdiff1d(seen, self.classes_)):
+                raise ValueError(
+                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                    f"{self.classes_}. 'y' has {seen}."
+                )
+        return X, self._label_binarizer.transform(y).astype(X.dtype)
+
+    def _sample_weight(self, X, y, sample_weight):
+        if self.class_weight is not None:
+            if self._label_binarizer.y_type_ == "multilabel-indicator":
+                raise ValueError(
+                    "class_weight is not supported for multilabel targets."
+                )
+            sample_weight = compute_sample_weight(self.class_weight, y) * (
+                1.0 if sample_weight is None else np.asarray(sample_weight)
+            )
+        return super()._sample_weight(X, y, sample_weight)
+
+    def _stratify_validation(self, Y):
+        return Y.shape[1] == 1
+
+    def _decode(self, P):
+        if P.shape[1] == 1:
+            P = P.ravel()
+        return self._label_binarizer.inverse_transform(P)
+
+    def _outputs_score(self, net, X, Y, sample_weight):
+        y_true = self._label_binarizer.inverse_transform(
+            Y.ravel() if Y.shape[1] == 1 else Y
+        )
+        return accuracy_score(
+            y_true, self._decode(net.predict(X)), sample_weight=sample_weight
+        )
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 data trains in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the (weighted-mean) loss.
+
+        Returns
+        -------
+        self : ToyNetClassifier
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(_has_stochastic_solver)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train for one epoch on ``X``, ``y``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the loss.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of all calls; required on the first call (for multilabel
+            targets, the label indices ``0 .. n_labels - 1``).
+
+        Returns
+        -------
+        self : ToyNetClassifier
+            The updated estimator.
+        """
+        if not hasattr(self, "classes_"):
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+        elif classes is not None and not np.array_equal(
+            np.unique(classes), self.classes_
+        ):
+            raise ValueError(
+                f"`classes={classes!r}` is not the same as on the last call to "
+                f"partial_fit, was: {self.classes_!r}"
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict(self, X):
+        """Predict class labels (an indicator matrix for multilabel targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted classes.
+        """
+        return self._decode(self._forward_output(X))
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities in the order of ``classes_``; rows sum to 1
+            (for multilabel targets, each label's own probability).
+        """
+        P = self._forward_output(X)
+        if P.shape[1] == 1:
+            return np.hstack([1 - P, P])
+        return P
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

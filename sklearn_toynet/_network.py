@@ -1,0 +1,202 @@
+"""A fully connected network: weight initialization, forward pass, backward pass.
+
+Pure numpy, no scikit-learn. The names follow the blog post: activations
+``A[0] = X`` (the blog's ``l0``), ``A[1]`` (``l1``), ...; weights ``coefs[i]``
+(``syn0``, ``syn1``); ``delta`` is the error of a layer scaled by the slope of its
+activation (``l1_delta``).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import ACTIVATIONS, DERIVATIVES
+from ._batchnorm import batch_norm_backward, batch_norm_forward
+
+
+def init_weights(layer_units, init, activation, fit_intercept, rng, dtype):
+    """Draw ``coefs`` (fan_in x fan_out) and ``intercepts`` for every layer.
+
+    ``"uniform"`` is the blog's ``2 * random((fan_in, fan_out)) - 1``, drawn layer
+    by layer; ``"glorot"`` is MLPClassifier's scaled uniform. Intercepts are drawn
+    after their layer's weights, and are zeros (and never drawn) without
+    ``fit_intercept``.
+    """
+    coefs, intercepts = [], []
+    for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+        if init == "uniform":
+            bound = 1.0
+            W = 2 * rng.random_sample((fan_in, fan_out)) - 1
+        else:
+            factor = 2.0 if activation == "logistic" else 6.0
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            W = rng.uniform(-bound, bound, (fan_in, fan_out))
+        if fit_intercept:
+            b = rng.uniform(-bound, bound, fan_out)
+        else:
+            b = np.zeros(fan_out)
+        coefs.append(W.astype(dtype, copy=False))
+        intercepts.append(b.astype(dtype, copy=False))
+    return coefs, intercepts
+
+
+@dataclass
+class BatchNormState:
+    """Learned scale/shift and running statistics of every hidden layer."""
+
+    gammas: list
+    betas: list
+    running_means: list
+    running_vars: list
+
+    @classmethod
+    def fresh(cls, hidden_units, dtype):
+        ones = [np.ones(n, dtype=dtype) for n in hidden_units]
+        zeros = [np.zeros(n, dtype=dtype) for n in hidden_units]
+        return cls(
+            gammas=ones,
+            betas=zeros,
+            running_means=[z.copy() for z in zeros],
+            running_vars=[o.copy() for o in ones],
+        )
+
+
+@dataclass
+class ForwardCache:
+    """Everything one forward pass leaves for the backward pass."""
+
+    A: list  # inputs of each layer, then the output (after dropout, if any)
+    H: list  # hidden activations before dropout (for the derivatives)
+    masks: list = field(default_factory=list)  # inverted-dropout masks
+    bn: list = field(default_factory=list)  # batch-norm caches
+
+    @property
+    def output(self):
+        return self.A[-1]
+
+
+def _matmul(A, W, out=None):
+    """``A @ W`` into ``out`` when given; ``A`` may be a scipy sparse matrix."""
+    if not sp.issparse(A):
+        return np.matmul(A, W, out=out)
+    result = np.asarray(A @ W)
+    if out is None:
+        return result
+    out[...] = result
+    return out
+
+
+@dataclass
+class Network:
+    """The weights of a network and the math that runs it.
+
+    ``coefs``, ``intercepts`` and ``batch_norm`` are the estimator's own fitted
+    arrays (not copies): an optimizer updating ``params()`` in place trains them.
+    """
+
+    coefs: list
+    intercepts: list
+    activation: str = "logistic"
+    out_activation: str = "logistic"
+    fit_intercept: bool = True
+    dropout: float = 0.0
+    batch_norm: BatchNormState | None = None
+
+    @property
+    def n_layers(self):
+        return len(self.coefs)
+
+    def params(self):
+        """The trainable arrays, in the order ``grads`` come back from backward."""
+        params = list(self.coefs)
+        if self.fit_intercept:
+            params += self.intercepts
+        if self.batch_norm is not None:
+            params += self.batch_norm.gammas + self.batch_norm.betas
+        return params
+
+    def forward(self, X, *, train=False, rng=None, bn_momentum=None, buffers=None):
+        """Propagate ``X`` through every layer and return the cache of activations.
+
+        ``train`` turns on dropout (masks drawn from ``rng``) and batch
+        statistics; ``buffers`` (one array per layer, ``n_samples`` rows) are
+        written in place of fresh allocations.
+        """
+        cache = ForwardCache(A=[X], H=[X])
+        last = self.n_layers - 1
+        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
+            Z = _matmul(cache.A[-1], W, out=None if buffers is None else buffers[i])
+            if self.fit_intercept:
+                Z += b
+            if i == last:
+                cache.A.append(ACTIVATIONS[self.out_activation](Z))
+                break
+            if self.batch_norm is not None:
+                bn = self.batch_norm
+                Z, bn_cache = batch_norm_forward(
+                    Z,
+                    bn.gammas[i],
+                    bn.betas[i],
+                    bn.running_means[i],
+                    bn.running_vars[i],
+                    train=train,
+                    momentum=bn_momentum,
+                )
+                cache.bn.append(bn_cache)
+            H = ACTIVATIONS[self.activation](Z)
+            cache.H.append(H)
+            if train and self.dropout > 0:
+                keep = 1.0 - self.dropout
+                mask = (rng.random_sample(H.shape) < keep).astype(H.dtype)
+                mask /= keep
+                cache.masks.append(mask)
+                H = H * mask
+            cache.A.append(H)
+        return cache
+
+    def backward(self, cache, delta, grads, l2_scale=0.0):
+        """Propagate the output layer's ``delta`` back; write gradients into ``grads``.
+
+        ``grads`` is laid out as ``params()``. ``l2_scale`` is ``alpha / n``: the
+        weight decay added to each weight gradient (intercepts are not decayed).
+        """
+        n = self.n_layers
+        grad_W = grads[:n]
+        grad_b = grads[n : 2 * n] if self.fit_intercept else None
+        if self.batch_norm is not None:
+            start = len(grads) - 2 * (n - 1)
+            grad_gamma = grads[start : start + n - 1]
+            grad_beta = grads[start + n - 1 :]
+        for i in range(n - 1, -1, -1):
+            W = self.coefs[i]
+            # The blog's ``syn0 += l0.T.dot(l1_delta)``, as a gradient.
+            _matmul(cache.A[i].T, delta, out=grad_W[i])
+            if l2_scale:
+                grad_W[i] += l2_scale * W
+            if self.fit_intercept:
+                delta.sum(axis=0, out=grad_b[i])
+            if i == 0:
+                break
+            # The blog's ``l1_error = l2_delta.dot(syn1.T)``.
+            delta = delta @ W.T
+            if cache.masks:
+                delta *= cache.masks[i - 1]
+            # The blog's ``l1_delta = l1_error * nonlin(l1, deriv=True)``.
+            DERIVATIVES[self.activation](cache.H[i], delta)
+            if self.batch_norm is not None:
+                delta, grad_gamma[i - 1][...], grad_beta[i - 1][...] = (
+                    batch_norm_backward(cache.bn[i - 1], delta)
+                )
+        return grads
+
+    def predict(self, X, chunk_size=8192):
+        """Output-layer activations for ``X``, computed a chunk of rows at a time."""
+        n_samples = X.shape[0]
+        if n_samples <= chunk_size:
+            return self.forward(X).output
+        out = np.empty((n_samples, self.coefs[-1].shape[1]), dtype=self.coefs[-1].dtype)
+        for start in range(0, n_samples, chunk_size):
+            rows = slice(start, start + chunk_size)
+            out[rows] = self.forward(X[rows]).output
+        return out

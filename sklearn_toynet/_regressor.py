@@ -1,0 +1,186 @@
+"""ToyNetRegressor: identity (or exponential) output on the shared base."""
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import validate_data
+
+from ._base import BaseToyNet, _has_stochastic_solver
+from ._params import ACTIVATION, HIDDEN_LAYER_SIZES, SHARED, _p, with_parameters
+
+LOSS = _p(
+    "loss",
+    "squared_error",
+    "{'squared_error', 'poisson'}, default='squared_error'",
+    """
+"squared_error" (half the squared error, identity output) or "poisson" (half
+the Poisson deviance with an exponential output, for counts; ``y >= 0``), as
+MLPRegressor.
+""",
+)
+
+
+@with_parameters(LOSS, HIDDEN_LAYER_SIZES, ACTIVATION, "*", *SHARED)
+class ToyNetRegressor(RegressorMixin, BaseToyNet):
+    """A neural network regressor trained by backpropagation.
+
+    The same network as :class:`ToyNetClassifier` with an identity output (or an
+    exponential one for the Poisson loss): a drop-in for
+    :class:`~sklearn.neural_network.MLPRegressor`, with one or several outputs.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray
+        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
+
+    batch_norm_ : BatchNormState or None
+        Batch-normalization scales, shifts and running statistics, if used.
+
+    n_iter_ : int
+        Epochs run ("sgd", "adam") or L-BFGS iterations.
+
+    t_ : int
+        Training samples seen by the stochastic solvers.
+
+    loss_ : float
+        The loss (with L2 penalty) at the end of the last epoch.
+
+    best_loss_ : float or None
+        The lowest training loss reached; None with ``early_stopping``.
+
+    loss_curve_ : list of float
+        The loss after each epoch (or L-BFGS iteration).
+
+    validation_scores_ : list of float or None
+        R^2 on the held-out split after each epoch, with ``early_stopping``.
+
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` had string column names.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    out_activation_ : str
+        "identity", or "exp" for the Poisson loss.
+
+    See Also
+    --------
+    ToyNetClassifier : The same network for classification.
+    sklearn.neural_network.MLPRegressor : The estimator this one drops in for.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_toynet import ToyNetRegressor
+    >>> X = np.linspace(-1, 1, 50).reshape(-1, 1)
+    >>> reg = ToyNetRegressor(hidden_layer_sizes=(8,), solver="lbfgs", random_state=0)
+    >>> bool(reg.fit(X, X.ravel() ** 2).score(X, X.ravel() ** 2) > 0.95)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseToyNet._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def _out_activation(self):
+        return "exp" if self.loss == "poisson" else "identity"
+
+    def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=(np.float64, np.float32),
+            reset=first_call,
+        )
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError(
+                "The Poisson loss needs non-negative y; got a negative value."
+            )
+        self._y_was_1d = y.ndim == 1 if first_call else self._y_was_1d
+        return X, y.reshape(len(y), -1).astype(X.dtype)
+
+    def _outputs_score(self, net, X, Y, sample_weight):
+        return r2_score(Y, net.predict(X), sample_weight=sample_weight)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 data trains in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the (weighted-mean) loss.
+
+        Returns
+        -------
+        self : ToyNetRegressor
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(_has_stochastic_solver)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on ``X``, ``y``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the loss.
+
+        Returns
+        -------
+        self : ToyNetRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict target values.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values.
+        """
+        P = self._forward_output(X)
+        return P.ravel() if self._y_was_1d else P
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

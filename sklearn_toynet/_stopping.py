@@ -1,0 +1,180 @@
+"""Epoch-level fitting: the stochastic solvers' epoch loop and the L-BFGS run.
+
+The estimator hands over a ``state`` dict (its fitted attributes, copied) and
+validated, encoded data; these functions train the copy in place. The estimator
+adopts the state only when fitting succeeds, so a failed call loses nothing.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+
+from ._optimizers import SGD, Adam
+from ._training import Workspace, fit_lbfgs, run_epoch
+
+DIVERGED = (
+    "Solver produced non-finite parameter weights. The input data may contain "
+    "large values and need to be preprocessed, or learning_rate_init={lr} is too "
+    "large (lower it, or set max_grad_norm)."
+)
+
+
+def check_finite(est, net, loss):
+    if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in net.params()):
+        raise ValueError(DIVERGED.format(lr=est.learning_rate_init))
+
+
+def make_optimizer(est, params):
+    if est.solver == "sgd":
+        return SGD(
+            params,
+            est.learning_rate_init,
+            est.learning_rate,
+            est.momentum,
+            est.nesterovs_momentum,
+            est.power_t,
+        )
+    return Adam(params, est.learning_rate_init, est.beta_1, est.beta_2, est.epsilon)
+
+
+def _validation_split(est, state, X, Y, sample_weight):
+    stratify = Y if est._stratify_validation(Y) else None
+    arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
+    parts = train_test_split(
+        *arrays,
+        test_size=est.validation_fraction,
+        random_state=state["_rng"],
+        stratify=stratify,
+    )
+    if parts[1].shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
+    train, val = parts[0::2], parts[1::2]
+    if sample_weight is None:
+        train, val = (*train, None), (*val, None)
+    return train, val
+
+
+def _batch_size(est, n_samples):
+    if est.batch_size == "auto":
+        return min(200, n_samples)
+    if est.batch_size > n_samples:
+        warnings.warn(
+            "Got `batch_size` less than 1 or larger than sample size. It is going "
+            "to be clipped"
+        )
+    return int(np.clip(est.batch_size, 1, n_samples))
+
+
+def _improved(est, state, early_stopping, net):
+    """Update the no-improvement count and best scores after an epoch."""
+    if early_stopping:
+        score = state["validation_scores_"][-1]
+        if est.tol is not None and score < state["best_validation_score_"] + est.tol:
+            state["_no_improvement_count"] += 1
+        else:
+            state["_no_improvement_count"] = 0
+        if score > state["best_validation_score_"]:
+            state["best_validation_score_"] = score
+            state["_best_params"] = [p.copy() for p in net.params()]
+        return
+    loss = state["loss_curve_"][-1]
+    if est.tol is not None and loss > state["best_loss_"] - est.tol:
+        state["_no_improvement_count"] += 1
+    else:
+        state["_no_improvement_count"] = 0
+    state["best_loss_"] = min(state["best_loss_"], loss)
+
+
+def fit_stochastic(est, state, net, X, Y, sample_weight, incremental):
+    """Run epochs of "sgd" or "adam" on ``net`` until a stopping rule fires."""
+    if state.get("_optimizer") is None or not incremental:
+        state["_optimizer"] = make_optimizer(est, net.params())
+    optimizer = state["_optimizer"]
+    early_stopping = est.early_stopping and not incremental
+    if early_stopping:
+        (X, Y, sample_weight), validation = _validation_split(
+            est, state, X, Y, sample_weight
+        )
+    settings = est._train_settings(batch_size=_batch_size(est, X.shape[0]))
+    workspace = Workspace(net, X.dtype)
+    rng = state["_rng"]
+    try:
+        for _ in range(est.max_iter):
+            loss = run_epoch(
+                net, optimizer, workspace, X, Y, sample_weight, settings, rng
+            )
+            check_finite(est, net, loss)
+            state["n_iter_"] += 1
+            state["t_"] += X.shape[0]
+            state["loss_"] = loss
+            state["loss_curve_"].append(loss)
+            if est.verbose:
+                print("Iteration %d, loss = %.8f" % (state["n_iter_"], loss))
+            if early_stopping:
+                state["validation_scores_"].append(est._outputs_score(net, *validation))
+                if est.verbose:
+                    print("Validation score: %f" % state["validation_scores_"][-1])
+            _improved(est, state, early_stopping, net)
+            optimizer.iteration_ends(state["t_"])
+            if state["_no_improvement_count"] > est.n_iter_no_change:
+                what = "Validation score" if early_stopping else "Training loss"
+                msg = (
+                    f"{what} did not improve more than tol={est.tol:f} for "
+                    f"{est.n_iter_no_change} consecutive epochs."
+                )
+                if optimizer.trigger_stopping(msg, est.verbose):
+                    break
+                state["_no_improvement_count"] = 0
+            if incremental:
+                break
+        else:
+            if est.tol is not None:
+                warnings.warn(
+                    "Stochastic Optimizer: Maximum iterations (%d) reached and the "
+                    "optimization hasn't converged yet." % est.max_iter,
+                    ConvergenceWarning,
+                )
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.")
+    if early_stopping and state.get("_best_params") is not None:
+        for param, best in zip(net.params(), state.pop("_best_params")):
+            param[...] = best
+
+
+def fit_full_batch(est, state, net, X, Y, sample_weight):
+    """Run "lbfgs" on the whole data set."""
+    curve = state["loss_curve_"]
+
+    def on_iteration(loss):
+        curve.append(loss)
+        if est.verbose:
+            print("Iteration %d, loss = %.8f" % (len(curve), loss))
+
+    result = fit_lbfgs(
+        net,
+        X,
+        Y,
+        sample_weight,
+        est._train_settings(batch_size=X.shape[0]),
+        max_iter=est.max_iter,
+        max_fun=est.max_fun,
+        tol=0.0 if est.tol is None else est.tol,
+        on_iteration=on_iteration,
+    )
+    check_finite(est, net, result.fun)
+    state["n_iter_"] = int(result.nit)
+    state["loss_"] = float(result.fun)
+    state["best_loss_"] = min(curve, default=float(result.fun))
+    if result.status != 0 and est.tol is not None:
+        warnings.warn(
+            f"lbfgs failed to converge after {result.nit} iteration(s) "
+            f"(status={result.status}): {result.message}. Increase the number of "
+            "iterations (max_iter) or the number of loss evaluations (max_fun), or "
+            "scale the data.",
+            ConvergenceWarning,
+        )

@@ -1,0 +1,145 @@
+"""The training loop: one step, one epoch, and L-BFGS over packed parameters.
+
+No scikit-learn estimator in sight: these functions take a ``Network``, data
+already validated and encoded, and an optimizer.
+"""
+
+import numpy as np
+import scipy.optimize
+
+from ._losses import mean_loss, output_delta
+from ._optimizers import clip_grad_norm
+
+
+def loss_and_gradient(net, X, Y, sample_weight, grads, *, loss, alpha, **forward):
+    """Forward, loss, output delta, backward: return the loss, fill ``grads``.
+
+    The loss is the (weighted) mean over rows plus the L2 penalty
+    ``alpha / 2 * sum(W**2) / n``, as MLPClassifier; ``grads`` is its exact
+    gradient. ``forward`` goes on to ``Network.forward`` (rng, buffers, ...).
+    """
+    cache = net.forward(X, train=True, **forward)
+    P = cache.output
+    if sample_weight is None:
+        total = X.shape[0]
+        row_scale = 1.0 / total
+    else:
+        total = float(sample_weight.sum())
+        row_scale = (sample_weight / total)[:, None]
+    value = mean_loss(loss, net.out_activation, Y, P, sample_weight)
+    if alpha:
+        value += 0.5 * alpha * sum(float(np.vdot(W, W)) for W in net.coefs) / total
+    delta = output_delta(loss, net.out_activation, Y, P, row_scale)
+    net.backward(cache, delta, grads, l2_scale=alpha / total)
+    return value
+
+
+class Workspace:
+    """Gradient arrays and per-batch-size activation buffers, allocated once a fit."""
+
+    def __init__(self, net, dtype):
+        self.grads = [np.empty_like(p) for p in net.params()]
+        self._units = [W.shape[1] for W in net.coefs]
+        self._dtype = dtype
+        self._buffers = {}
+
+    def buffers(self, n_rows):
+        if n_rows not in self._buffers:
+            self._buffers[n_rows] = [
+                np.empty((n_rows, units), dtype=self._dtype) for units in self._units
+            ]
+        return self._buffers[n_rows]
+
+
+def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
+    """One gradient step on one batch; returns the batch loss."""
+    value = loss_and_gradient(
+        net,
+        X,
+        Y,
+        sample_weight,
+        workspace.grads,
+        loss=settings["loss"],
+        alpha=settings["alpha"],
+        rng=rng,
+        bn_momentum=settings["bn_momentum"],
+        buffers=workspace.buffers(X.shape[0]),
+    )
+    if settings["max_grad_norm"] is not None:
+        clip_grad_norm(workspace.grads, settings["max_grad_norm"])
+    optimizer.update(net.params(), workspace.grads)
+    return value
+
+
+def run_epoch(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
+    """One pass over the data in (shuffled) mini-batches; returns the mean loss."""
+    n_samples = X.shape[0]
+    batch_size = settings["batch_size"]
+    order = rng.permutation(n_samples) if settings["shuffle"] else None
+    accumulated = 0.0
+    for start in range(0, n_samples, batch_size):
+        if order is None:
+            rows = slice(start, start + batch_size)
+        else:
+            rows = order[start : start + batch_size]
+        sw = None if sample_weight is None else sample_weight[rows]
+        X_batch, Y_batch = X[rows], Y[rows]
+        batch_loss = train_step(
+            net, optimizer, workspace, X_batch, Y_batch, sw, settings, rng
+        )
+        accumulated += batch_loss * X_batch.shape[0]
+    return accumulated / n_samples
+
+
+def _pack(arrays):
+    return np.concatenate([a.ravel() for a in arrays])
+
+
+def _unpack(packed, arrays):
+    """Copy ``packed`` back into ``arrays`` in place."""
+    start = 0
+    for a in arrays:
+        a[...] = packed[start : start + a.size].reshape(a.shape)
+        start += a.size
+
+
+def fit_lbfgs(
+    net, X, Y, sample_weight, settings, *, max_iter, max_fun, tol, on_iteration
+):
+    """Minimize the full-batch loss with scipy's L-BFGS-B; returns scipy's result.
+
+    The parameters are packed into one float64 vector for scipy and unpacked
+    into the network's own arrays (in their own dtype) before each evaluation.
+    ``on_iteration(loss)`` is called after every L-BFGS iteration.
+    """
+    params = net.params()
+    grads = [np.empty_like(p) for p in params]
+
+    def objective(packed):
+        _unpack(packed, params)
+        # bn_momentum=1: the running statistics become the full data's.
+        value = loss_and_gradient(
+            net,
+            X,
+            Y,
+            sample_weight,
+            grads,
+            loss=settings["loss"],
+            alpha=settings["alpha"],
+            bn_momentum=1.0,
+        )
+        return value, _pack(grads).astype(np.float64)
+
+    result = scipy.optimize.minimize(
+        objective,
+        _pack(params).astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        callback=lambda intermediate_result: on_iteration(intermediate_result.fun),
+    )
+    _unpack(result.x, params)
+    if net.batch_norm is not None:
+        # Leave the running statistics at those of the returned weights.
+        net.forward(X, train=True, bn_momentum=1.0)
+    return result
