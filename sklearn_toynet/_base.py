@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._callbacks import CallbackSupportMixin, EpochHooks
 from ._network import BatchNormState, Network, init_weights
 from ._stopping import fit_full_batch, fit_stochastic
 
@@ -31,7 +32,7 @@ def _has_stochastic_solver(est):
     return True
 
 
-class BaseToyNet(BaseEstimator):
+class BaseToyNet(CallbackSupportMixin, BaseEstimator):
     """Shared base of ToyNet estimators; use a subclass."""
 
     _parameter_constraints: dict = {
@@ -163,7 +164,7 @@ class BaseToyNet(BaseEstimator):
             raise ValueError("partial_fit does not support early_stopping=True")
 
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
-        self._validate_params()
+        # Parameters were validated by the public method's ``_fit_context``.
         self._hidden_units()
         self._check_solver_options(incremental)
         fitted = hasattr(self, "coefs_")
@@ -177,13 +178,18 @@ class BaseToyNet(BaseEstimator):
         else:
             state = self._check_compatible_state(X, Y)
         net = self._network(state)
+        max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
+        hooks = EpochHooks.for_fit(self, state, X, y, sample_weight, max_epochs)
         with np.errstate(
             over="ignore", invalid="ignore", divide="ignore", under="ignore"
         ):
             if self.solver == "lbfgs":
-                fit_full_batch(self, state, net, X, Y, sample_weight)
+                fit_full_batch(self, state, net, X, Y, sample_weight, hooks)
             else:
-                fit_stochastic(self, state, net, X, Y, sample_weight, incremental)
+                fit_stochastic(
+                    self, state, net, X, Y, sample_weight, incremental, hooks
+                )
+        hooks.end_fit()
         # Adopt the trained state only now: a call that raised changed nothing.
         vars(self).update(state)
         return self

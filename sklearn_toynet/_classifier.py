@@ -1,7 +1,7 @@
 """ToyNetClassifier: binary, multiclass and multilabel targets on the shared base."""
 
 import numpy as np
-from sklearn.base import ClassifierMixin
+from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
@@ -202,6 +202,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             y_true, self._decode(net.predict(X)), sample_weight=sample_weight
         )
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the network to ``X`` and ``y``.
 
@@ -222,6 +223,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         return self._fit(X, y, sample_weight)
 
     @available_if(_has_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for one epoch on ``X``, ``y``, continuing from the current weights.
 

@@ -1,7 +1,7 @@
 """ToyNetRegressor: identity (or exponential) output on the shared base."""
 
 import numpy as np
-from sklearn.base import RegressorMixin
+from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -125,6 +125,7 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
     def _outputs_score(self, net, X, Y, sample_weight):
         return r2_score(Y, net.predict(X), sample_weight=sample_weight)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the network to ``X`` and ``y``.
 
@@ -145,6 +146,7 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         return self._fit(X, y, sample_weight)
 
     @available_if(_has_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch on ``X``, ``y``, continuing from the current weights.
 

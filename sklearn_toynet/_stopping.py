@@ -90,8 +90,12 @@ def _improved(est, state, early_stopping, net):
     state["best_loss_"] = min(state["best_loss_"], loss)
 
 
-def fit_stochastic(est, state, net, X, Y, sample_weight, incremental):
-    """Run epochs of "sgd" or "adam" on ``net`` until a stopping rule fires."""
+def fit_stochastic(est, state, net, X, Y, sample_weight, incremental, hooks):
+    """Run epochs of "sgd" or "adam" on ``net`` until a stopping rule fires.
+
+    ``hooks`` (see ``_callbacks``) runs the estimator's callbacks around each
+    epoch; one that asks to stop ends the fit after that epoch.
+    """
     if state.get("_optimizer") is None or not incremental:
         state["_optimizer"] = make_optimizer(est, net.params())
     optimizer = state["_optimizer"]
@@ -105,6 +109,7 @@ def fit_stochastic(est, state, net, X, Y, sample_weight, incremental):
     rng = state["_rng"]
     try:
         for _ in range(est.max_iter):
+            hooks.begin_epoch()
             loss = run_epoch(
                 net, optimizer, workspace, X, Y, sample_weight, settings, rng
             )
@@ -121,6 +126,8 @@ def fit_stochastic(est, state, net, X, Y, sample_weight, incremental):
                     print("Validation score: %f" % state["validation_scores_"][-1])
             _improved(est, state, early_stopping, net)
             optimizer.iteration_ends(state["t_"])
+            if hooks.end_epoch():
+                break
             if state["_no_improvement_count"] > est.n_iter_no_change:
                 what = "Validation score" if early_stopping else "Training loss"
                 msg = (
@@ -146,15 +153,22 @@ def fit_stochastic(est, state, net, X, Y, sample_weight, incremental):
             param[...] = best
 
 
-def fit_full_batch(est, state, net, X, Y, sample_weight):
-    """Run "lbfgs" on the whole data set."""
+def fit_full_batch(est, state, net, X, Y, sample_weight, hooks):
+    """Run "lbfgs" on the whole data set; each iteration is a callback task."""
     curve = state["loss_curve_"]
+    stopped_by_callback = []
 
     def on_iteration(loss):
         curve.append(loss)
+        state["n_iter_"], state["loss_"] = len(curve), loss
         if est.verbose:
             print("Iteration %d, loss = %.8f" % (len(curve), loss))
+        if hooks.end_epoch():
+            stopped_by_callback.append(True)
+            raise StopIteration  # scipy ends the minimization cleanly
+        hooks.begin_epoch()
 
+    hooks.begin_epoch()
     result = fit_lbfgs(
         net,
         X,
@@ -166,11 +180,12 @@ def fit_full_batch(est, state, net, X, Y, sample_weight):
         tol=0.0 if est.tol is None else est.tol,
         on_iteration=on_iteration,
     )
+    hooks.abandon_epoch()
     check_finite(est, net, result.fun)
     state["n_iter_"] = int(result.nit)
     state["loss_"] = float(result.fun)
     state["best_loss_"] = min(curve, default=float(result.fun))
-    if result.status != 0 and est.tol is not None:
+    if result.status != 0 and est.tol is not None and not stopped_by_callback:
         warnings.warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "
             f"(status={result.status}): {result.message}. Increase the number of "

@@ -1,0 +1,104 @@
+"""Bridge to scikit-learn's callback API (``sklearn.callback``, scikit-learn >= 1.9).
+
+A fit is one root task whose subtasks are the epochs (or L-BFGS iterations):
+``ProgressBar`` draws one bar over them, ``ScoringMonitor`` scores the model as it
+stands after each, and a callback whose ``on_fit_task_end`` returns True stops
+the fit after that epoch. With an older scikit-learn, ``set_callbacks`` raises a
+clear ImportError and fitting is unaffected.
+"""
+
+import copy
+
+import sklearn
+
+try:
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # scikit-learn < 1.9
+
+    class CallbackSupportMixin:
+        """Stand-in that explains why callbacks are unavailable."""
+
+        def set_callbacks(self, *callbacks):
+            """Callbacks need ``sklearn.callback`` (scikit-learn >= 1.9).
+
+            Parameters
+            ----------
+            *callbacks : callback instances
+                The callbacks that would have been set.
+
+            Returns
+            -------
+            self : estimator instance
+                Never returns: always raises.
+            """
+            raise ImportError(
+                "Callbacks need scikit-learn >= 1.9 (the sklearn.callback module); "
+                f"scikit-learn {sklearn.__version__} is installed. Upgrade it with "
+                "`pip install -U scikit-learn`, or use verbose=True for progress."
+            )
+
+
+class _NoHooks:
+    """What a fit without callbacks calls: nothing, at no cost per epoch."""
+
+    def begin_epoch(self):
+        pass
+
+    def end_epoch(self):
+        return False
+
+    def abandon_epoch(self):
+        pass
+
+    def end_fit(self):
+        pass
+
+
+class EpochHooks:
+    """Calls the estimator's callbacks around the fit and each of its epochs."""
+
+    def __init__(self, est, state, X, y, sample_weight, max_epochs):
+        self._est, self._state, self._X, self._y = est, state, X, y
+        self._metadata = (
+            None if sample_weight is None else {"sample_weight": sample_weight}
+        )
+        self._root = est._init_callback_context(max_subtasks=max_epochs)
+        self._root.call_on_fit_task_begin(
+            estimator=est, X=X, y=y, metadata=self._metadata
+        )
+        self._epoch = None
+
+    @classmethod
+    def for_fit(cls, est, state, X, y, sample_weight, max_epochs):
+        if not getattr(est, "_skl_callbacks", None):
+            return _NoHooks()
+        return cls(est, state, X, y, sample_weight, max_epochs)
+
+    def _fitted_attributes(self):
+        # The network trains in place: hand callbacks a snapshot, not live arrays.
+        return {k: copy.deepcopy(v) for k, v in self._state.items() if k.endswith("_")}
+
+    def _call(self, hook, **extra):
+        return hook(
+            estimator=self._est,
+            X=self._X,
+            y=self._y,
+            metadata=self._metadata,
+            reconstruction_attributes=self._fitted_attributes,
+            **extra,
+        )
+
+    def begin_epoch(self):
+        self._epoch = self._root.subcontext(task_name="epoch")
+        self._call(self._epoch.call_on_fit_task_begin)
+
+    def end_epoch(self):
+        """Return True when a callback asks the fit to stop."""
+        return bool(self._call(self._epoch.call_on_fit_task_end))
+
+    def abandon_epoch(self):
+        """End an epoch that was begun but never ran (L-BFGS's last one)."""
+        self._epoch.call_on_fit_task_end(estimator=self._est)
+
+    def end_fit(self):
+        self._call(self._root.call_on_fit_task_end)
