@@ -58,14 +58,15 @@ def test_scoring_monitor_records_a_score_per_epoch(iris):
     monitor = sk_callback.ScoringMonitor(scoring="neg_log_loss")
     clf = ToyNetClassifier(max_iter=12, tol=None, random_state=0)
     clf.set_callbacks(monitor).fit(X, y)
-    log = monitor.get_logs().data
-    scores = [row["neg_log_loss"] for row in log if "neg_log_loss" in row]
-    # One score per epoch plus one for the whole fit; the last is the final model's.
+    scores = {
+        row["task_id_path"]: row["neg_log_loss"] for row in monitor.get_logs().data
+    }
+    # One score per epoch, (0, i), plus one for the whole fit, (0,).
     assert len(scores) == clf.n_iter_ + 1
     final = -log_loss(y, clf.predict_proba(X))
-    assert scores[-1] == pytest.approx(final)
-    assert scores[-2] == pytest.approx(final)
-    assert scores[0] < scores[-1]  # the model improved epoch by epoch
+    assert scores[(0,)] == pytest.approx(final)
+    assert scores[(0, clf.n_iter_ - 1)] == pytest.approx(final)
+    assert scores[(0, 0)] < final  # the model improved epoch by epoch
 
 
 def test_progress_bar_runs_on_classifier_and_regressor(iris):
