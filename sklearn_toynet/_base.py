@@ -164,6 +164,25 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             raise ValueError("partial_fit does not support early_stopping=True")
 
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+        """Fit, or raise leaving every attribute exactly as it was before the call.
+
+        Validation records ``classes_``, ``n_features_in_``, ... before training
+        runs: a call that then raises (divergence, an interrupted L-BFGS) must not
+        leave them describing data the weights were never trained on.
+        """
+        before = dict(vars(self))
+        try:
+            return self._fit_unguarded(
+                X, y, sample_weight, incremental=incremental, classes=classes
+            )
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    def _fit_unguarded(
+        self, X, y, sample_weight=None, *, incremental=False, classes=None
+    ):
         # Parameters were validated by the public method's ``_fit_context``.
         self._hidden_units()
         self._check_solver_options(incremental)
