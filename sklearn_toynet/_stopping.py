@@ -19,10 +19,20 @@ DIVERGED = (
     "large values and need to be preprocessed, or learning_rate_init={lr} is too "
     "large (lower it, or set max_grad_norm)."
 )
+DIVERGED_LBFGS = (
+    "Solver produced non-finite parameter weights. The input data may contain "
+    "large values and need to be preprocessed (for example with StandardScaler)."
+)
 
 
 def check_finite(est, net, loss):
-    if not np.isfinite(loss) or not all(np.isfinite(p).all() for p in net.params()):
+    arrays = net.params()
+    if net.batch_norm is not None:
+        # Running statistics are not trained, but prediction divides by them.
+        arrays += net.batch_norm.running_means + net.batch_norm.running_vars
+    if not np.isfinite(loss) or not all(np.isfinite(a).all() for a in arrays):
+        if est.solver == "lbfgs":
+            raise ValueError(DIVERGED_LBFGS)
         raise ValueError(DIVERGED.format(lr=est.learning_rate_init))
 
 
@@ -70,6 +80,14 @@ def _batch_size(est, n_samples):
     return int(np.clip(est.batch_size, 1, n_samples))
 
 
+def _trained_arrays(net):
+    """The arrays a fit changes: ``params()`` and batch norm's running statistics."""
+    arrays = net.params()
+    if net.batch_norm is not None:
+        arrays += net.batch_norm.running_means + net.batch_norm.running_vars
+    return arrays
+
+
 def _improved(est, state, early_stopping, net):
     """Update the no-improvement count and best scores after an epoch."""
     if early_stopping:
@@ -80,7 +98,7 @@ def _improved(est, state, early_stopping, net):
             state["_no_improvement_count"] = 0
         if score > state["best_validation_score_"]:
             state["best_validation_score_"] = score
-            state["_best_params"] = [p.copy() for p in net.params()]
+            state["_best_params"] = [p.copy() for p in _trained_arrays(net)]
         return
     loss = state["loss_curve_"][-1]
     if est.tol is not None and loss > state["best_loss_"] - est.tol:
@@ -99,6 +117,9 @@ def fit_stochastic(est, state, net, X, Y, sample_weight, incremental, hooks):
     if state.get("_optimizer") is None or not incremental:
         state["_optimizer"] = make_optimizer(est, net.params())
     optimizer = state["_optimizer"]
+    if not incremental:
+        # As MLPClassifier: n_iter_ counts this fit's epochs, warm start or not.
+        state["n_iter_"] = 0
     early_stopping = est.early_stopping and not incremental
     if early_stopping:
         (X, Y, sample_weight), validation = _validation_split(
@@ -149,7 +170,7 @@ def fit_stochastic(est, state, net, X, Y, sample_weight, incremental, hooks):
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.")
     if early_stopping and state.get("_best_params") is not None:
-        for param, best in zip(net.params(), state.pop("_best_params")):
+        for param, best in zip(_trained_arrays(net), state.pop("_best_params")):
             param[...] = best
 
 
