@@ -188,9 +188,10 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         self._check_solver_options(incremental)
         fitted = hasattr(self, "coefs_")
         first_call = not fitted or (not self.warm_start and not incremental)
-        X, Y = self._validate_targets(
-            X, y, first_call=first_call, incremental=incremental, classes=classes
-        )
+        with np.errstate(over="ignore", invalid="ignore"):  # as in _forward_output
+            X, Y = self._validate_targets(
+                X, y, first_call=first_call, incremental=incremental, classes=classes
+            )
         sample_weight = self._sample_weight(X, y, sample_weight)
         if first_call:
             state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
@@ -238,14 +239,18 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
     # -- prediction -------------------------------------------------------------------
     def _forward_output(self, X):
         check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
-        with np.errstate(over="ignore", under="ignore"):
+        # scikit-learn's finiteness check sums X, which overflows near the float
+        # limit (then inf - inf warns "invalid"); it still finds real NaN and inf.
+        with np.errstate(over="ignore", invalid="ignore"):
+            X = validate_data(
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                dtype=(np.float64, np.float32),
+                reset=False,
+            )
+        # Network.predict computes rows that overflow again, clipped: no warnings.
+        with np.errstate(all="ignore"):
             return self._network().predict(X.astype(self.coefs_[0].dtype, copy=False))
 
     def activations(self, X):

@@ -191,12 +191,56 @@ class Network:
         return grads
 
     def predict(self, X, chunk_size=8192):
-        """Output-layer activations for ``X``, computed a chunk of rows at a time."""
+        """Output-layer activations for ``X``, computed a chunk of rows at a time.
+
+        Rows whose output is not finite (inputs so large that a product
+        overflowed, then ``inf - inf``) are computed again by
+        :meth:`_forward_clipped`. Call it under ``np.errstate(all="ignore")``.
+        """
         n_samples = X.shape[0]
         if n_samples <= chunk_size:
-            return self.forward(X).output
-        out = np.empty((n_samples, self.coefs[-1].shape[1]), dtype=self.coefs[-1].dtype)
-        for start in range(0, n_samples, chunk_size):
-            rows = slice(start, start + chunk_size)
-            out[rows] = self.forward(X[rows]).output
+            out = self.forward(X).output
+        else:
+            out = np.empty(
+                (n_samples, self.coefs[-1].shape[1]), dtype=self.coefs[-1].dtype
+            )
+            for start in range(0, n_samples, chunk_size):
+                rows = slice(start, start + chunk_size)
+                out[rows] = self.forward(X[rows]).output
+        overflowed = np.flatnonzero(~np.isfinite(out).all(axis=1))
+        if overflowed.size:
+            out[overflowed] = self._forward_clipped(X[overflowed])
         return out
+
+    def _forward_clipped(self, X):
+        """The prediction forward pass with no overflow, for rows of huge inputs.
+
+        Each layer's input is clipped to ``big / (1 + largest column sum of |W|)``,
+        ``big`` a quarter of the dtype's largest value, so every pre-activation
+        stays within ``big``: the output is finite, and as saturated as the
+        arithmetic allows.
+        """
+        A = X.toarray() if sp.issparse(X) else np.array(X)
+        big = np.finfo(self.coefs[-1].dtype).max / 4
+        bn = self.batch_norm
+        last = self.n_layers - 1
+        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
+            bound = big / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
+            Z = np.clip(A, -bound, bound) @ W
+            if self.fit_intercept:
+                Z += b
+            np.clip(Z, -big, big, out=Z)
+            if i == last:
+                return ACTIVATIONS[self.out_activation](Z)
+            if bn is not None:
+                Z, _ = batch_norm_forward(
+                    Z,
+                    bn.gammas[i],
+                    bn.betas[i],
+                    bn.running_means[i],
+                    bn.running_vars[i],
+                    train=False,
+                    momentum=None,
+                )
+                np.clip(Z, -big, big, out=Z)
+            A = ACTIVATIONS[self.activation](Z)
