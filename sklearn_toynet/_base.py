@@ -227,12 +227,20 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 f"hidden_layer_sizes={self.hidden_layer_sizes} differs from the fitted "
                 f"network's {tuple(hidden)}: refit with warm_start=False."
             )
+        if bool(self.batch_norm) != (self.batch_norm_ is not None):
+            raise ValueError(
+                f"batch_norm={self.batch_norm} differs from the fitted network's "
+                f"{self.batch_norm_ is not None}: refit with warm_start=False."
+            )
         names = [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]
         names += ["_no_improvement_count", "_optimizer", "_rng"]
         state = {k: copy.deepcopy(getattr(self, k)) for k in names if hasattr(self, k)}
         if X.dtype != state["coefs_"][0].dtype:
             for key in ("coefs_", "intercepts_"):
                 state[key] = [a.astype(X.dtype) for a in state[key]]
+            bn = state["batch_norm_"]
+            for name in () if bn is None else vars(bn):
+                setattr(bn, name, [a.astype(X.dtype) for a in getattr(bn, name)])
             state["_optimizer"] = None
         return state
 
