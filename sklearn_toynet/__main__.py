@@ -40,6 +40,31 @@ def blog_network(hidden_layer_sizes, max_iter):
     return ToyNetClassifier(hidden_layer_sizes, max_iter=max_iter, **BLOG_SETTINGS)
 
 
+class BlogErrorTrace:
+    """A callback printing the blog's trace: mean |error| every 10,000 steps.
+
+    Like the blog's ``if (j % 10000) == 0: print ...``, it looks at the network
+    as it stands at the start of step ``j``, before that step's update.
+    """
+
+    def __init__(self, y, every=10_000):
+        self.y, self.every = y, every
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, *, X=None, fitted_estimator=None):
+        if context.parent is not None and context.task_id % self.every == 0:
+            error = self.y - fitted_estimator.predict_proba(X)[:, 1]
+            print(f"Error:{np.mean(np.abs(error)):.12f}")
+
+    def on_fit_task_end(self, estimator, context):
+        return False
+
+
 def replay_blog():
     print("== The blog's 2-layer network (no hidden layer, 10,000 steps) ==")
     two_layer = blog_network((), 10_000).fit(BLOG_X, [0, 0, 1, 1])
@@ -48,15 +73,24 @@ def replay_blog():
 
     print("\n== The blog's 3-layer network (4 hidden units, 60,000 steps) ==")
     y = np.array([0, 1, 1, 0])
-    # The blog prints its error every 10,000 steps; warm-started fits of
-    # 10,000 steps continue exactly where the last one stopped.
-    three_layer = blog_network((4,), 10_000).set_params(warm_start=True)
-    for steps in range(10_000, 60_001, 10_000):
-        three_layer.fit(BLOG_X, y)
-        error = y - three_layer.predict_proba(BLOG_X)[:, 1]
-        print(f"Error after {steps:>6} steps: {np.mean(np.abs(error)):.12f}")
+    three_layer = blog_network((4,), 60_000)
+    try:
+        three_layer.set_callbacks(BlogErrorTrace(y))
+    except ImportError as exc:  # scikit-learn < 1.9: no error trace
+        print(f"(no error trace: {exc})")
+    three_layer.fit(BLOG_X, y)
     print("Output After Training:")
     print(three_layer.predict_proba(BLOG_X)[:, [1]])
+
+
+def progress_bar():
+    """scikit-learn's rich progress bar, or None without sklearn.callback/rich."""
+    try:
+        from sklearn.callback import ProgressBar
+
+        return ProgressBar(max_propagation_depth=1)
+    except ImportError:
+        return None
 
 
 def grid_search():
@@ -67,8 +101,12 @@ def grid_search():
         pipeline,
         {"toynetclassifier__hidden_layer_sizes": [(), (4,), (16,), (64,), (32, 16)]},
         cv=StratifiedKFold(5, shuffle=True, random_state=0),
-        verbose=3,
     )
+    bar = progress_bar()
+    if bar is None:  # fall back on GridSearchCV's own line per fold
+        search.set_params(verbose=3)
+    else:
+        search.set_callbacks(bar)
     start = time.perf_counter()
     search.fit(X, y)
     print(f"\n{'hidden_layer_sizes':>20}  mean CV accuracy  (std)")

@@ -75,8 +75,16 @@ class EpochHooks:
         return cls(est, state, X, y, sample_weight, max_epochs)
 
     def _fitted_attributes(self):
-        # The network trains in place: hand callbacks a snapshot, not live arrays.
-        return {k: copy.deepcopy(v) for k, v in self._state.items() if k.endswith("_")}
+        """The fitted attributes as they stand now, for ``fitted_estimator``.
+
+        The weights train in place, so they are copied; the histories
+        (``loss_curve_``, ``validation_scores_``) are shared, not copied, which
+        would cost time quadratic in the number of epochs.
+        """
+        attributes = {k: v for k, v in self._state.items() if k.endswith("_")}
+        for key in ("coefs_", "intercepts_", "batch_norm_"):
+            attributes[key] = copy.deepcopy(attributes[key])
+        return attributes
 
     def _call(self, hook, **extra):
         return hook(
