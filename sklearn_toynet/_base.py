@@ -176,8 +176,10 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 X, y, sample_weight, incremental=incremental, classes=classes
             )
         except BaseException:
+            # Keep the callback bookkeeping: _fit_context tears callbacks down after.
+            callback_state = {k: v for k, v in vars(self).items() if "callback" in k}
             vars(self).clear()
-            vars(self).update(before)
+            vars(self).update(before, **callback_state)
             raise
 
     def _fit_unguarded(
