@@ -20,11 +20,23 @@ def logistic(Z):
     Computed through the identity ``sigmoid(z) = (1 + tanh(z / 2)) / 2``: ``tanh``
     saturates instead of overflowing, so no input raises a RuntimeWarning, and it
     is 2-5x faster than ``scipy.special.expit`` (see benchmarks/).
+
+    In the lower tail ``1 + tanh(z / 2)`` cancels to nothing (exactly 0 below
+    z = -37 in float64, where expit still gives 1e-17): there, and only there,
+    ``exp(z) / (1 + exp(z))`` keeps every digit, so small probabilities and
+    their logs stay as accurate as MLPClassifier's.
     """
+    cutoff = np.log(np.finfo(Z.dtype).eps) / 4  # -9 in float64, -4 in float32
+    tail = np.less(Z, cutoff)
+    Z_tail = Z[tail] if tail.any() else None
     Z *= 0.5
     np.tanh(Z, out=Z)
     Z *= 0.5
     Z += 0.5
+    if Z_tail is not None:
+        E = np.exp(Z_tail)  # < 1: no overflow; underflow to 0 is silent
+        E /= 1 + E
+        Z[tail] = E
     return Z
 
 

@@ -134,7 +134,20 @@ def fit_stochastic(est, state, net, X, Y, sample_weight, incremental, hooks):
             loss = run_epoch(
                 net, optimizer, workspace, X, Y, sample_weight, settings, rng
             )
-            check_finite(est, net, loss)
+            try:
+                check_finite(est, net, loss)
+            except ValueError:
+                if not early_stopping or state.get("_best_params") is None:
+                    raise
+                # As MLPClassifier: with a best epoch to fall back on, divergence
+                # is no error; the epoch scores NaN and the best weights return.
+                hooks.abandon_epoch()
+                state["n_iter_"] += 1
+                state["t_"] += X.shape[0]
+                state["loss_"] = loss
+                state["loss_curve_"].append(loss)
+                state["validation_scores_"].append(np.nan)
+                break
             state["n_iter_"] += 1
             state["t_"] += X.shape[0]
             state["loss_"] = loss
