@@ -187,7 +187,8 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         return super()._sample_weight(X, y, sample_weight)
 
     def _stratify_validation(self, Y):
-        return Y.shape[1] == 1
+        # One-hot rows stratify by class; multilabel rows cannot be stratified.
+        return self._label_binarizer.y_type_ != "multilabel-indicator"
 
     def _decode(self, P):
         if P.shape[1] == 1:

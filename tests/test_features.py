@@ -368,11 +368,6 @@ def test_early_stopping_split_is_stratified(recorded_splits):
         ToyNetClassifier(early_stopping=True).fit(X[:4], [0, 0, 0, 1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="multiclass one-hot targets are not stratified: "
-    "ToyNetClassifier._stratify_validation returns Y.shape[1] == 1",
-)
 def test_early_stopping_split_is_stratified_for_multiclass(recorded_splits):
     X, y = make_classification(
         300, n_classes=3, n_informative=4, weights=[0.7, 0.2, 0.1], random_state=0
