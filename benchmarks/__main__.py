@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _contenders as C
 from . import suite_accuracy, suite_epoch, suite_memory, suite_small
-from ._env import blas_info, machine_info
+from ._env import blas_info, busy_warning, load_average, machine_info
 from ._report import plot, results_markdown, section_markdown, summary_markdown
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -101,8 +101,12 @@ def main(argv=None):
 
     if not C.have_toynet():
         log(
-            f"WARNING: sklearn_toynet not importable ({C.TOYNET_IMPORT_ERROR}); running without ToyNet"
+            f"WARNING: sklearn_toynet not importable ({C.TOYNET_IMPORT_ERROR}); "
+            "running without ToyNet"
         )
+    load_before = load_average()
+    if busy_warning(load_before):
+        log("WARNING: " + busy_warning(load_before))
     start = time.perf_counter()
     sections = []
     for name in args.only or SUITES:
@@ -113,8 +117,13 @@ def main(argv=None):
     elapsed = time.perf_counter() - start
     print(summary_markdown(sections))
 
+    info = machine_info(REPO)
+    load_after = load_average()
+    if load_before is not None:
+        loads = f"{load_before:.2f} / {load_after:.2f}"
+        info["load average (1 min) before / after"] = loads
     os.makedirs(out_dir, exist_ok=True)
-    text = results_markdown(sections, machine_info(REPO), blas_info(), command, elapsed)
+    text = results_markdown(sections, info, blas_info(), command, elapsed)
     results = os.path.join(out_dir, "RESULTS.md")
     with open(results, "w") as f:
         f.write(text)

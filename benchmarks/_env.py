@@ -72,6 +72,25 @@ def machine_info(repo):
     return info
 
 
+def load_average():
+    """1-minute load average, or None where the OS does not report it."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def busy_warning(load):
+    """A warning line when other work competes for the CPUs, else None."""
+    cpus = os.cpu_count() or 1
+    if load is not None and load > 0.5 * cpus:
+        return (
+            f"load average {load:.1f} on {cpus} CPUs: other processes compete "
+            "for the cores, timings (2 BLAS threads especially) are inflated"
+        )
+    return None
+
+
 def blas_info():
     """One line per loaded BLAS/OpenMP library, as threadpoolctl sees it."""
     rows = []

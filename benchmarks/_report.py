@@ -67,7 +67,8 @@ def summary_markdown(sections):
             else:
                 missed += 1
                 misses.append(
-                    f"{section.key}: {row.case}: {check.name} = {check.value:.2f} (target {check.op} {check.target:g})"
+                    f"{section.key}: {row.case}: {check.name} = {check.value:.2f} "
+                    f"(target {check.op} {check.target:g})"
                 )
     lines = [
         f"**Targets met: {met} / {met + missed}**"

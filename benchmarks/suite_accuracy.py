@@ -39,7 +39,8 @@ def run(cfg, log=print):
     ]
     section = Section(
         "accuracy",
-        f"Defaults in a StandardScaler pipeline, {folds}-fold CV accuracy and total fit time",
+        f"Defaults in a StandardScaler pipeline, {folds}-fold CV accuracy "
+        "and total fit time",
         "",
         cols,
         fmt="{:.2f}",

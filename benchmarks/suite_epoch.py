@@ -67,7 +67,8 @@ def run(cfg, log=print):
         "ms/epoch",
         [C.TOYNET, C.MLP, C.NUMPY],
         notes=[
-            f"fit for exactly {epochs} epochs (tol off), time / epochs; median of {repeats} alternating repeats",
+            f"fit for exactly {epochs} epochs (tol off), time / epochs; "
+            + f"median of {repeats} alternating repeats",
             "numpy loop = bare-numpy floor (same math, no loss evaluation)",
         ],
     )

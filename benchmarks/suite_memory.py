@@ -96,7 +96,8 @@ def imports(cfg, log=print):
         "ms",
         [C.TOYNET, C.MLP],
         notes=[
-            f"bare interpreter start-up {base * 1e3:.0f} ms, subtracted; median of {repeats} alternating runs",
+            f"bare interpreter start-up {base * 1e3:.0f} ms, subtracted; "
+            + f"median of {repeats} alternating runs",
             "MLP = `import sklearn.neural_network`; ToyNet = `import sklearn_toynet`",
         ],
     )

@@ -41,7 +41,8 @@ def blog(cfg, log=print):
         "us/iteration",
         [C.TOYNET, RAW, C.MLP],
         notes=[
-            f"ToyNet and the raw loop run {n_iter} iterations, MLPClassifier (batch 4, no momentum, with biases) {n_mlp}; time / iterations",
+            f"ToyNet and the raw loop run {n_iter} iterations, MLPClassifier "
+            + f"(batch 4, no momentum, with biases) {n_mlp}; time / iterations",
         ],
     )
     toy = med.get(C.TOYNET)
@@ -73,7 +74,8 @@ def predict(cfg, log=print):
         notes=["models fit for 1 epoch on 5,000 rows; time of one predict_proba call"],
     )
     for n_classes, dt in cfg["predict_cases"]:
-        case = f"{'binary' if n_classes == 2 else f'{n_classes}-class'} {np.dtype(dt).name}"
+        task = "binary" if n_classes == 2 else f"{n_classes}-class"
+        case = f"{task} {np.dtype(dt).name}"
         log(f"  predict_proba: {case} ...")
         X, y = tabular(n, n_classes=n_classes)
         X = X.astype(dt)
