@@ -2,8 +2,15 @@
 
 from ._classifier import ToyNetClassifier
 from ._network import BatchNormState
+from ._persistence import TRUSTED_TYPES
 from ._regressor import ToyNetRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["BatchNormState", "ToyNetClassifier", "ToyNetRegressor", "__version__"]
+__all__ = [
+    "TRUSTED_TYPES",
+    "BatchNormState",
+    "ToyNetClassifier",
+    "ToyNetRegressor",
+    "__version__",
+]
