@@ -156,7 +156,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                 raise ValueError(
                     "ToyNetClassifier needs samples of at least 2 classes in the "
                     "data, but the data contains only one class: "
-                    f"{binarizer.classes_[0]!r}"
+                    f"{binarizer.classes_.tolist()[0]!r}"  # 'a', not np.str_('a')
                 )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
