@@ -320,8 +320,11 @@ FINGERPRINT = textwrap.dedent(
         return digest.hexdigest()
 
     if __name__ == "__main__":
+        from threadpoolctl import threadpool_limits
+
         configs = json.loads(sys.argv[1])
-        print(json.dumps({k: fingerprint(*v) for k, v in configs.items()}))
+        with threadpool_limits(limits=1, user_api="blas"):  # as tests/conftest.py
+            print(json.dumps({k: fingerprint(*v) for k, v in configs.items()}))
     """
 )
 
