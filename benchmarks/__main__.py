@@ -6,6 +6,7 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import _contenders as C
 from . import suite_accuracy, suite_epoch, suite_memory, suite_small
@@ -85,6 +86,11 @@ def main(argv=None):
         "(default: benchmarks/, or benchmarks/_quick/ with --quick)",
     )
     parser.add_argument("--no-plot", action="store_true", help="skip results.png")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        help="limit BLAS threads for the whole run (threadpoolctl; default: leave)",
+    )
     args = parser.parse_args(argv)
 
     cfg = dict(QUICK if args.quick else FULL)
@@ -107,17 +113,26 @@ def main(argv=None):
     load_before = load_average()
     if busy_warning(load_before):
         log("WARNING: " + busy_warning(load_before))
+    limits = None
+    if args.blas_threads:
+        limits = threadpool_limits(args.blas_threads, user_api="blas")
     start = time.perf_counter()
     sections = []
-    for name in args.only or SUITES:
-        log(f"[{name}]")
-        for section in SUITES[name](cfg, log):
-            sections.append(section)
-            print(section_markdown(section), flush=True)
+    try:
+        for name in args.only or SUITES:
+            log(f"[{name}]")
+            for section in SUITES[name](cfg, log):
+                sections.append(section)
+                print(section_markdown(section), flush=True)
+    finally:
+        if limits is not None:
+            limits.restore_original_limits()
     elapsed = time.perf_counter() - start
     print(summary_markdown(sections))
 
     info = machine_info(REPO)
+    if args.blas_threads:
+        info["BLAS threads limited to (--blas-threads)"] = args.blas_threads
     load_after = load_average()
     if load_before is not None:
         loads = f"{load_before:.2f} / {load_after:.2f}"
