@@ -27,11 +27,15 @@ def batch_norm_forward(Z, gamma, beta, running_mean, running_var, *, train, mome
     With ``train`` the batch statistics are used, and when ``momentum`` is not None
     ``running_mean``/``running_var`` move towards them in place. Returns the new
     pre-activations and a cache (None when not training).
+
+    A batch of one row (the last of an epoch when ``batch_size`` leaves one over,
+    or a one-row ``partial_fit``) has variance 0 and its row as its mean: no
+    estimate of the data's statistics, so it leaves the running ones alone.
     """
     if train:
         mean = Z.mean(axis=0)
         var = Z.var(axis=0)
-        if momentum is not None:
+        if momentum is not None and Z.shape[0] > 1:
             running_mean *= 1 - momentum
             running_mean += momentum * mean
             running_var *= 1 - momentum

@@ -511,3 +511,39 @@ def test_tol_none_runs_exactly_max_iter_epochs(Estimator, solver):
     assert est.n_iter_ == 300
     assert len(est.loss_curve_) == 300
     assert est.t_ == 300 * len(X)
+
+
+def test_batch_norm_running_statistics_ignore_one_row_batches():
+    clf = deep_logistic(True).set_params(max_iter=3, batch_size=50)
+    clf.fit(X_MOONS, Y_MOONS).set_params(batch_size="auto")
+
+    def running(est):
+        bn = est.batch_norm_
+        return [a.copy() for a in bn.running_means + bn.running_vars]
+
+    before = running(clf)
+    # One row has no variance and is no mean of the data: nothing to learn from.
+    clf.partial_fit(X_MOONS[:1], Y_MOONS[:1])
+    for a, b in zip(before, running(clf)):
+        np.testing.assert_array_equal(a, b)
+    # Two rows are a (poor) batch: the running statistics move.
+    clf.partial_fit(X_MOONS[:2], Y_MOONS[:2])
+    assert not np.allclose(before[0], running(clf)[0])
+    # An epoch ending in a one-row batch: 201 rows in batches of 50 leave the
+    # running statistics where the first 200 rows put them.
+    X, y = make_moons(201, noise=0.2, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(16, 16),
+        batch_norm=True,
+        batch_size=50,
+        shuffle=False,
+        max_iter=1,
+        tol=None,
+        random_state=0,
+    )
+    even = ToyNetClassifier(**params).fit(X[:200], y[:200])
+    odd = ToyNetClassifier(**params).fit(X, y)
+    for a, b in zip(running(odd), running(even)):
+        np.testing.assert_array_equal(a, b)
+    # ... while the one-row batch did train the weights.
+    assert not np.allclose(odd.coefs_[-1], even.coefs_[-1])

@@ -9,6 +9,7 @@ and class weights, dropout, batch normalization).
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.utils.class_weight import compute_sample_weight
 
 from sklearn_toynet import ToyNetClassifier, _training
@@ -320,3 +321,26 @@ def test_class_weight_gradient_matches_finite_differences(monkeypatch, class_wei
         net, X_seen, Y_seen, None, kwargs["loss"], alpha=kwargs["alpha"]
     )
     assert not np.allclose(grads[0], unweighted[0])
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_sparse_input_gives_the_dense_gradient(batch_norm):
+    net, X, Y, loss = make_problem("log_loss-softmax-multiclass", "tanh", (5,), True)
+    X[np.abs(X) < 0.7] = 0.0  # a genuinely sparse matrix
+    if batch_norm:
+        net.batch_norm = BatchNormState.fresh([5], np.float64)
+    dense = [np.empty_like(p) for p in net.params()]
+    sparse = [np.empty_like(p) for p in net.params()]
+    value = loss_and_gradient(
+        net, X, Y, None, dense, loss=loss, alpha=0.1, bn_momentum=None
+    )
+    sparse_value = loss_and_gradient(
+        net, sp.csr_matrix(X), Y, None, sparse, loss=loss, alpha=0.1, bn_momentum=None
+    )
+    assert sparse_value == pytest.approx(value, rel=1e-12)
+    for d, s in zip(dense, sparse):
+        np.testing.assert_allclose(s, d, rtol=1e-12, atol=1e-15)
+    _, numeric = analytic_and_numeric(
+        net, sp.csr_matrix(X), Y, None, loss, alpha=0.1, bn_momentum=None
+    )
+    assert_gradients_match(sparse, numeric)
