@@ -373,8 +373,11 @@ def test_early_stopping_split_is_stratified_for_multiclass(recorded_splits):
         300, n_classes=3, n_informative=4, weights=[0.7, 0.2, 0.1], random_state=0
     )
     quiet(ToyNetClassifier(early_stopping=True, max_iter=5, random_state=0), X, y)
-    ((kwargs, _),) = recorded_splits
+    ((kwargs, parts),) = recorded_splits
     assert kwargs["stratify"] is not None
+    # Each class keeps its share on the held-out side (one-hot columns).
+    proportions = np.bincount(y) / len(y)
+    np.testing.assert_allclose(parts[3].mean(axis=0), proportions, atol=0.02)
 
 
 @pytest.mark.parametrize("batch_norm", [False, True])
