@@ -42,6 +42,7 @@ class Workspace:
         self._units = [W.shape[1] for W in net.coefs]
         self._dtype = dtype
         self._buffers = {}
+        self.order = None  # the last epoch's row order, when shuffling
 
     def buffers(self, n_rows):
         if n_rows not in self._buffers:
@@ -75,7 +76,13 @@ def run_epoch(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
     """One pass over the data in (shuffled) mini-batches; returns the mean loss."""
     n_samples = X.shape[0]
     batch_size = settings["batch_size"]
-    order = rng.permutation(n_samples) if settings["shuffle"] else None
+    order = None
+    if settings["shuffle"]:
+        # As MLPClassifier: each epoch shuffles the previous epoch's order (the
+        # same draws as MLP, so the same random_state gives the same batches).
+        if workspace.order is None or workspace.order.size != n_samples:
+            workspace.order = np.arange(n_samples)
+        order = workspace.order = workspace.order[rng.permutation(n_samples)]
     accumulated = 0.0
     for start in range(0, n_samples, batch_size):
         if order is None:
