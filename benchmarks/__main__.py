@@ -12,6 +12,7 @@ from . import _contenders as C
 from . import suite_accuracy, suite_epoch, suite_memory, suite_small
 from ._env import blas_info, busy_warning, load_average, machine_info
 from ._report import plot, results_markdown, section_markdown, summary_markdown
+from ._timing import use_clock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -87,6 +88,13 @@ def main(argv=None):
     )
     parser.add_argument("--no-plot", action="store_true", help="skip results.png")
     parser.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="wall-clock (default) or process CPU time (busy machines; "
+        "combine with --blas-threads 1)",
+    )
+    parser.add_argument(
         "--blas-threads",
         type=int,
         help="limit BLAS threads for the whole run (threadpoolctl; default: leave)",
@@ -113,6 +121,7 @@ def main(argv=None):
     load_before = load_average()
     if busy_warning(load_before):
         log("WARNING: " + busy_warning(load_before))
+    use_clock(args.clock)
     limits = None
     if args.blas_threads:
         limits = threadpool_limits(args.blas_threads, user_api="blas")
@@ -133,6 +142,7 @@ def main(argv=None):
     info = machine_info(REPO)
     if args.blas_threads:
         info["BLAS threads limited to (--blas-threads)"] = args.blas_threads
+    info["clock (--clock)"] = args.clock
     load_after = load_average()
     if load_before is not None:
         loads = f"{load_before:.2f} / {load_after:.2f}"

@@ -4,6 +4,19 @@ import gc
 import statistics
 import time
 
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+_clock = CLOCKS["wall"]
+
+
+def use_clock(name):
+    """Time with wall-clock ("wall", default) or this process's CPU time ("cpu").
+
+    CPU time shrugs off other processes competing for the cores, but counts
+    every thread's work (and spin-waiting), so use it with one BLAS thread.
+    """
+    global _clock
+    _clock = CLOCKS[name]
+
 
 def alternate(contenders, repeats, warmup=1):
     """Time zero-argument callables, interleaved as A, B, C, A, B, C, ...
@@ -38,9 +51,9 @@ def alternate(contenders, repeats, warmup=1):
             for name, fn in contenders.items():
                 gc.collect()
                 gc.disable()
-                start = time.perf_counter()
+                start = _clock()
                 units = fn()
-                elapsed = time.perf_counter() - start
+                elapsed = _clock() - start
                 gc.enable()
                 if (
                     not isinstance(units, bool)

@@ -1,6 +1,7 @@
 """Where does an epoch go? ``python -m benchmarks.profile_epoch [options]``.
 
-Times one epoch case for ToyNet and the numpy floor in CPU time (one BLAS
+Times one epoch case for ToyNet, the numpy floor and a tuned numpy loop
+(``_tuned_loop``, how far below the floor numpy can go) in CPU time (one BLAS
 thread by default, so other processes on the machine disturb it less),
 then prints cProfile's top functions by own time for each. Numpy calls
 made with operators (``+=``, ``@``) are charged to the calling function.
@@ -17,6 +18,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 from . import _contenders as C
 from ._data import tabular
 from ._numpy_loop import NumpyLoopMLP, one_hot
+from ._tuned_loop import TunedLoopMLP
 
 
 def main(argv=None):
@@ -42,7 +44,18 @@ def main(argv=None):
         "solver": args.solver,
         "learning_rate_init": params["learning_rate_init"],
     }
-    contenders = {C.NUMPY: lambda: NumpyLoopMLP(**numpy_params).fit(X, Y, args.epochs)}
+    codes = np.unique(y, return_inverse=True)[1]
+    tuned_params = {
+        "activation": args.activation,
+        "solver": args.solver,
+        "lr": params["learning_rate_init"],
+    }
+    contenders = {
+        C.NUMPY: lambda: NumpyLoopMLP(**numpy_params).fit(X, Y, args.epochs),
+        "tuned numpy loop": lambda: TunedLoopMLP(**tuned_params).fit(
+            X, codes, args.classes, args.epochs
+        ),
+    }
     if C.have_toynet():
         contenders[C.TOYNET] = lambda: C.quiet_fit(C.make_toynet(**params), X, y)
     limits = threadpool_limits(args.threads, user_api="blas") if args.threads else None
