@@ -39,7 +39,11 @@ from sklearn.datasets import (
     make_multilabel_classification,
     make_regression,
 )
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import (
+    ConvergenceWarning,
+    DataConversionWarning,
+    NotFittedError,
+)
 from sklearn.linear_model import PoissonRegressor
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
@@ -389,6 +393,30 @@ def test_warm_start_with_changed_classes_raises(Estimator):
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         clf.fit(X_iris, y_new)
+
+
+@pytest.mark.parametrize(
+    "Estimator",
+    [
+        *CLASSIFIERS,
+        pytest.param(MLPRegressor),
+        pytest.param(
+            ToyNetRegressor,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="ToyNetRegressor keeps a column y 2-D (predict gives (n, 1), "
+                "no DataConversionWarning); MLPRegressor ravels it",
+            ),
+        ),
+    ],
+)
+def test_column_vector_y_is_taken_as_1d(Estimator):
+    # Code that passes y[:, None] gets 1-D predictions back from MLP, so
+    # ``predict(X) - y_test`` stays 1-D rather than broadcasting to (n, n).
+    X, y = data_for(Estimator)
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        est = quiet_fit(Estimator(max_iter=5, random_state=0), X, y.reshape(-1, 1))
+    assert est.predict(X).shape == (len(X),)
 
 
 # -- usage snippets -----------------------------------------------------------------
