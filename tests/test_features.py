@@ -15,6 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import recall_score
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _stopping
+from sklearn_toynet._optimizers import clip_grad_norm
 
 X_XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y_XOR = np.array([0, 1, 1, 0])
@@ -260,6 +261,22 @@ def test_max_grad_norm_keeps_a_reckless_learning_rate_finite():
     assert np.isfinite(reg.predict(X_MOONS)).all()
 
 
+def test_clip_grad_norm_caps_the_global_norm_and_keeps_the_direction():
+    rng = np.random.RandomState(0)
+    grads = [rng.normal(size=(3, 4)), rng.normal(size=4)]
+    norm = np.sqrt(sum((g**2).sum() for g in grads))
+    clipped = [g.copy() for g in grads]
+    assert clip_grad_norm(clipped, 1.0) == pytest.approx(norm)
+    assert np.sqrt(sum((g**2).sum() for g in clipped)) == pytest.approx(1.0)
+    for g, c in zip(grads, clipped):
+        np.testing.assert_allclose(c, g / norm)
+    # Below the cap nothing changes.
+    untouched = [g.copy() for g in grads]
+    clip_grad_norm(untouched, 2 * norm)
+    for g, u in zip(grads, untouched):
+        np.testing.assert_array_equal(g, u)
+
+
 # -- class and sample weights -------------------------------------------------------
 
 
@@ -274,7 +291,7 @@ def test_balanced_class_weight_raises_minority_recall():
 
 
 @pytest.mark.parametrize("Estimator", [ToyNetClassifier, ToyNetRegressor])
-@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 def test_integer_sample_weights_equal_repeated_rows(Estimator, solver):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(20, 3))
@@ -305,6 +322,30 @@ def test_integer_sample_weights_equal_repeated_rows(Estimator, solver):
     # ... and the weights matter: unweighted training ends elsewhere.
     unweighted = Estimator(batch_size=len(X), **params).fit(X, y)
     assert not np.allclose(unweighted.coefs_[0], weighted.coefs_[0])
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_class_weight_equals_the_matching_sample_weights(solver):
+    X, y = make_classification(120, n_classes=3, n_informative=4, random_state=0)
+    params = dict(hidden_layer_sizes=(6,), solver=solver, max_iter=15, random_state=0)
+    user_weight = np.arange(len(y)) % 4 + 1.0
+    class_weight = {0: 1.0, 1: 3.0, 2: 0.5}
+    by_class = quiet(
+        ToyNetClassifier(class_weight=class_weight, **params),
+        X,
+        y,
+        sample_weight=user_weight,
+    )
+    by_row = quiet(
+        ToyNetClassifier(**params),
+        X,
+        y,
+        sample_weight=user_weight * np.array([1.0, 3.0, 0.5])[y],
+    )
+    for a, b in zip(by_class.coefs_, by_row.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    plain = quiet(ToyNetClassifier(**params), X, y, sample_weight=user_weight)
+    assert not np.allclose(plain.coefs_[0], by_class.coefs_[0])
 
 
 # -- partial_fit ---------------------------------------------------------------------
