@@ -104,6 +104,8 @@ def main(argv=None):
     cfg = dict(QUICK if args.quick else FULL)
     if args.repeats:
         cfg["repeats"] = args.repeats
+    if args.blas_threads or args.clock == "cpu":
+        cfg["threads_case"] = None  # 1 vs 2 threads needs wall time, no limit
     out_dir = args.out_dir or (os.path.join(HERE, "_quick") if args.quick else HERE)
     command = (
         "python -m benchmarks"
