@@ -1,0 +1,283 @@
+"""Local Sphinx extension of the sklearn-toynet docs.
+
+* ``ExampleOrder``: the order of the gallery (sphinx-gallery sort key).
+* The benchmarks page: ``benchmarks/RESULTS.md``, when it exists, converted to
+  reStructuredText in ``docs/_generated/benchmarks.inc`` (with
+  ``benchmarks/results.png`` beside it); a note when it does not. The
+  environment variable ``TOYNET_BENCHMARKS_DIR`` names another folder to
+  take them from.
+* The API page: every name of ``sklearn_toynet.__all__`` that ``api.rst`` does
+  not list itself is documented from ``docs/_generated/api_more.inc``, so a new
+  public name is never silently left out.
+* Docstrings: attribute names in numpydoc types are quoted, and the
+  docstrings that scikit-learn gives our estimators (``score``,
+  ``set_fit_request``, ...) lose their references to scikit-learn's own user
+  guide and glossary, which this site does not have.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1]
+ROOT = DOCS.parent
+GENERATED = DOCS / "_generated"
+
+# -- gallery order -----------------------------------------------------------------
+
+GALLERY_ORDER = [
+    "plot_blog_replay.py",
+    "plot_decision_boundaries.py",
+    "plot_solvers.py",
+    "plot_regularization_extras.py",
+    "plot_hidden_activations.py",
+    "plot_grid_search.py",
+    "plot_dataframe_pipeline.py",
+]
+
+
+class ExampleOrder:
+    """Sort the gallery by ``GALLERY_ORDER``; examples not listed come last, by name."""
+
+    def __init__(self, src_dir):
+        self.src_dir = src_dir
+
+    def __call__(self, filename):
+        if filename in GALLERY_ORDER:
+            return (0, GALLERY_ORDER.index(filename), filename)
+        return (1, 0, filename)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+
+# -- markdown (the subset benchmarks/_report.py writes) to reStructuredText ------------
+
+_INLINE = re.compile(r"(`[^`]+`|\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\))")
+_SPECIAL = re.compile(r"([\\`*_|<>\[\]:])")
+_HEADING_CHARS = {1: "=", 2: "-", 3: "~", 4: "^"}
+
+
+def _escape(text):
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _inline(text):
+    """Markdown inline code, bold and links to rst; everything else literal."""
+    parts = _INLINE.split(text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(_escape(part))
+            continue
+        if part.startswith("`"):
+            markup = f"``{part[1:-1]}``"
+        elif part.startswith("**"):
+            markup = f"**{_escape(part[2:-2])}**"
+        else:
+            label, url = re.fullmatch(r"\[([^\]]+)\]\(([^)]+)\)", part).groups()
+            markup = f"`{_escape(label)} <{url}>`__"
+        # rst inline markup must be set off from adjacent word characters;
+        # an escaped space separates it without showing.
+        before, after = parts[i - 1], parts[i + 1]
+        if before and re.match(r"[\w)\]]", before[-1]):
+            markup = "\\ " + markup
+        if after and re.match(r"[\w(\[]", after[0]):
+            markup += "\\ "
+        out.append(markup)
+    return "".join(out)
+
+
+def _cells(line):
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|"):
+        line = line[:-1]
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
+
+
+def _table(lines):
+    header, rule, *body = lines
+    head = _cells(header)
+    aligns = _cells(rule)
+    if not all(re.fullmatch(r":?-+:?", a) for a in aligns):
+        raise ValueError(f"not a markdown table rule: {rule!r}")
+    width = len(head)
+    rows = [_cells(line) for line in body]
+    rows = [(row + [""] * width)[:width] for row in rows]
+    has_header = any(head)
+    # Tables with right-aligned (numeric) columns in markdown keep them so.
+    numeric = any(a.endswith(":") for a in aligns[1:])
+    classes = "toynet-bench-table" + (" toynet-bench-numeric" if numeric else "")
+    out = [".. list-table::", f"   :class: {classes}"]
+    if has_header:
+        out.append("   :header-rows: 1")
+    out.append("")
+    for row in ([head] if has_header else []) + rows:
+        for j, cell in enumerate(row):
+            bullet = "   * - " if j == 0 else "     - "
+            out.append(bullet + (_inline(cell) if cell else ""))
+    return out + [""]
+
+
+def markdown_to_rst(text, *, top_level=2):
+    """Convert headings, paragraphs, bullet lists and pipe tables.
+
+    A first ``#`` heading is dropped (the including page has a title); the
+    others are shifted so that ``##`` becomes level ``top_level`` of the page.
+    Raises ValueError on anything else that would need guessing.
+    """
+    out = []
+    lines = text.splitlines()
+    i = 0
+    # The page has its own title: skip the document's first "# " heading.
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i < len(lines) and re.match(r"#\s", lines[i]):
+        i += 1
+    while i < len(lines):
+        line = lines[i].rstrip()
+        heading = re.match(r"(#+)\s+(.*)", line)
+        if not line:
+            out.append("")
+            i += 1
+        elif heading:
+            level = len(heading.group(1)) + top_level - 2
+            title = _inline(heading.group(2))
+            out += ["", title, _HEADING_CHARS[min(level, 4)] * len(title), ""]
+            i += 1
+        elif line.lstrip().startswith("|"):
+            block = []
+            while i < len(lines) and lines[i].lstrip().startswith("|"):
+                block.append(lines[i])
+                i += 1
+            out += [""] + _table(block)
+        elif line.startswith("```"):
+            raise ValueError("code fences are not converted")
+        elif re.match(r"[-*]\s+", line):
+            out.append("- " + _inline(line[2:].strip()))
+            i += 1
+        else:
+            out.append(_inline(line))
+            i += 1
+    return "\n".join(out) + "\n"
+
+
+def write_benchmarks(app=None):
+    """Write ``_generated/benchmarks.inc`` for ``benchmarks.rst`` to include."""
+    GENERATED.mkdir(exist_ok=True)
+    # TOYNET_BENCHMARKS_DIR points elsewhere, e.g. at the --quick run's output.
+    folder = Path(os.environ.get("TOYNET_BENCHMARKS_DIR", ROOT / "benchmarks"))
+    results = folder / "RESULTS.md"
+    plot = folder / "results.png"
+    target = GENERATED / "benchmarks.inc"
+    if not results.is_file():
+        body = (
+            ".. note::\n\n"
+            "   No benchmark results were found when these pages were built:\n"
+            "   ``benchmarks/RESULTS.md`` does not exist. Run\n"
+            "   ``python -m benchmarks`` from the repository root (5 to 10\n"
+            "   minutes on 2 cores), then rebuild the documentation.\n"
+        )
+    else:
+        text = results.read_text(encoding="utf-8")
+        try:
+            body = markdown_to_rst(text)
+        except ValueError as exc:
+            body = (
+                f".. note::\n\n   Shown as written: {_escape(str(exc))}.\n\n"
+                ".. code-block:: markdown\n\n"
+                + "".join(f"   {line}\n" for line in text.splitlines())
+            )
+        if plot.is_file():
+            shutil.copyfile(plot, GENERATED / "results.png")
+            body += (
+                "\n.. figure:: /_generated/results.png\n"
+                "   :alt: every benchmark ratio against its target\n"
+                "   :width: 100%\n\n"
+                "   Every measured ratio (bar) with its target (tick).\n"
+            )
+    _write_if_changed(target, body)
+
+
+# -- API coverage -------------------------------------------------------------------
+
+
+def write_api_more(app=None):
+    """Document the public names that ``api.rst`` does not list itself."""
+    import inspect
+
+    import sklearn_toynet
+
+    GENERATED.mkdir(exist_ok=True)
+    text = (DOCS / "api.rst").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\s+(\w+)\s*$", text, re.M))
+    directive = r"^\.\. (?:auto\w+|data|class|function):: (?:sklearn_toynet\.)?(\w+)"
+    listed |= set(re.findall(directive, text, re.M))
+    extra = [
+        name
+        for name in sklearn_toynet.__all__
+        if name not in listed and not name.startswith("__")
+    ]
+    lines = ["Other public names", "==================", ""] if extra else []
+    for name in extra:
+        obj = getattr(sklearn_toynet, name)
+        if inspect.isclass(obj):
+            lines += [f".. autoclass:: {name}", "   :members:", ""]
+        elif inspect.isfunction(obj):
+            lines += [f".. autofunction:: {name}", ""]
+        else:
+            lines += [f".. autodata:: {name}", "   :no-value:", ""]
+    _write_if_changed(GENERATED / "api_more.inc", "\n".join(lines) + "\n")
+
+
+def _write_if_changed(path, text):
+    # Rewriting an unchanged include would make Sphinx re-read its page.
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+# -- docstrings -------------------------------------------------------------------
+
+_REF = re.compile(r":(?:ref|term):`([^`<]*?)\s*<[^`>]*>`|:(?:ref|term):`([^`]*)`")
+# A "name : type" line of a numpydoc section.
+_PARAM_LINE = re.compile(r"^(\s*\w+ : )(.*)$")
+# A bare identifier with a trailing underscore (``n_features_in_``): plain rst
+# reads it as a hyperlink reference to a target that does not exist.
+_UNDERSCORED = re.compile(r"(?<![`\w])([A-Za-z]\w*)_(?![`\w])")
+
+
+def _plain(match):
+    text = match.group(1) or match.group(2)
+    # "see the User Guide" would point at this site's user guide.
+    return "scikit-learn's User Guide" if text == "User Guide" else text
+
+
+def fix_docstring(app, what, name, obj, options, lines):
+    """Make docstrings render on a site without scikit-learn's pages.
+
+    * Types such as ``ndarray of shape (n_features_in_,)``: the trailing
+      underscore of the attribute name is escaped.
+    * ``:ref:`` and ``:term:`` roles of docstrings written in scikit-learn
+      (inherited methods) point at scikit-learn's user guide and glossary:
+      they become plain text.
+    """
+    module = getattr(obj, "__module__", None) or ""
+    ours = module.startswith("sklearn_toynet")
+    for i, line in enumerate(lines):
+        match = _PARAM_LINE.match(line)
+        if match:
+            head, spec = match.groups()
+            line = head + _UNDERSCORED.sub(r"\1\\_", spec)
+        if not ours:
+            line = _REF.sub(_plain, line)
+        lines[i] = line
+
+
+def setup(app):
+    app.connect("builder-inited", write_benchmarks, priority=100)
+    app.connect("builder-inited", write_api_more, priority=100)
+    app.connect("autodoc-process-docstring", fix_docstring, priority=100)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
