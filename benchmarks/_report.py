@@ -27,6 +27,8 @@ def _cell(check, shared):
     if check is None or check.value is None:
         return "-"
     text = f"{check.value:.2f}"
+    if check.target is not None and f"{check.value:.2f}" == f"{check.target:.2f}":
+        text = f"{check.value:.4f}"  # so "1.00 (NO)" does not read as a contradiction
     if check.target is None:
         return text
     if shared:
@@ -67,7 +69,7 @@ def summary_markdown(sections):
             else:
                 missed += 1
                 misses.append(
-                    f"{section.key}: {row.case}: {check.name} = {check.value:.2f} "
+                    f"{section.key}: {row.case}: {check.name} = {check.value:.4g} "
                     f"(target {check.op} {check.target:g})"
                 )
     lines = [
