@@ -36,6 +36,22 @@ def check_finite(est, net, loss):
         raise ValueError(DIVERGED.format(lr=est.learning_rate_init))
 
 
+# A loss this many times its first epoch's (and above this many times 1) means
+# the steps are blowing the weights up, long before they overflow: no useful fit
+# gets there. The floor keeps a fit that starts near zero loss from tripping it.
+EXPLOSION_FACTOR = 1e6
+
+
+def check_not_exploding(est, state, loss):
+    curve = state["loss_curve_"]
+    if curve and loss > EXPLOSION_FACTOR * max(curve[0], 1.0):
+        raise ValueError(
+            f"The training loss exploded from {curve[0]:.4g} to {loss:.4g}: "
+            f"learning_rate_init={est.learning_rate_init} is too large for this "
+            "data (lower it, scale the data, or set max_grad_norm)."
+        )
+
+
 def make_optimizer(est, params):
     if est.solver == "sgd":
         return SGD(
@@ -136,6 +152,7 @@ def fit_stochastic(est, state, net, X, Y, sample_weight, incremental, hooks):
             )
             try:
                 check_finite(est, net, loss)
+                check_not_exploding(est, state, loss)
             except ValueError:
                 if not early_stopping or state.get("_best_params") is None:
                     raise

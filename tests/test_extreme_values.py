@@ -4,6 +4,7 @@ pyproject turns every RuntimeWarning into an error, so each test here also
 checks that no numpy overflow/invalid/divide warning escapes.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -14,6 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 from sklearn_toynet._activations import ACTIVATIONS
 from sklearn_toynet._losses import LOSSES
+from sklearn_toynet._stopping import check_not_exploding
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(60, 3))
@@ -32,7 +34,9 @@ EXTREME_ROWS = np.array(
         [1.0, 2.0, 3.0],
     ]
 )
-DIVERGED = "non-finite parameter weights"
+# Either divergence error: weights that overflowed (MLPClassifier's message), or a
+# loss that exploded while the weights were still finite.
+DIVERGED = "non-finite parameter weights|training loss exploded"
 
 
 def quiet_fit(est, *args, **kwargs):
@@ -170,7 +174,7 @@ def test_fit_on_extreme_inputs_raises_or_stays_finite(
     try:
         quiet_fit(clf, X * scale, Y3)
     except ValueError as error:
-        assert DIVERGED in str(error)
+        assert re.search(DIVERGED, str(error))
         assert scale > 1  # tiny inputs never diverge
         assert not hasattr(clf, "coefs_")
         return
@@ -302,8 +306,27 @@ def test_large_learning_rates_never_leave_a_nan_model(Est, solver, learning_rate
     try:
         quiet_fit(est, X, y)
     except ValueError as error:
-        assert DIVERGED in str(error)
+        assert re.search(DIVERGED, str(error))
         return
     assert np.isfinite(est.predict(X)).all()
     if Est is ToyNetClassifier:
         assert_probabilities(est.predict_proba(X), len(X), 3)
+
+
+def test_loss_that_explodes_with_finite_weights_raises():
+    # Weights of 1e60 are finite, but no model is left to use: say so, don't
+    # stop on "no improvement" with garbage weights.
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(0, 1e3, (50, 3)), np.arange(50) % 2
+    clf = ToyNetClassifier(solver="sgd", learning_rate_init=1e6, max_iter=50)
+    with pytest.raises(ValueError, match="training loss exploded.*learning_rate_init"):
+        quiet_fit(clf, X, y)
+
+
+def test_loss_rising_from_near_zero_is_not_called_an_explosion():
+    # A fit whose first epoch is almost perfect (loss 1e-12) may wobble to 1e-3:
+    # a millionfold rise, but nothing like divergence.
+    est = ToyNetRegressor(learning_rate_init=0.1)
+    check_not_exploding(est, {"loss_curve_": [1e-12]}, 1e-3)
+    with pytest.raises(ValueError, match="exploded from 0.5 to 1e\\+07"):
+        check_not_exploding(est, {"loss_curve_": [0.5]}, 1e7)

@@ -31,6 +31,7 @@ DOCUMENTED_FIT_ERRORS = re.compile(
     "|".join(
         [
             "Solver produced non-finite parameter weights",  # divergence
+            "The training loss exploded",  # divergence, weights still finite
             "The validation set is too small",  # early_stopping on tiny data
             "least populated class(es)? in y ha(s|ve) only 1 member",  # stratified
             "should be greater or equal to the number of classes",
