@@ -5,7 +5,7 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseToyNet, _has_stochastic_solver
 from ._params import ACTIVATION, HIDDEN_LAYER_SIZES, SHARED, _p, with_parameters
@@ -69,7 +69,7 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` had string column names.
 
     n_layers_ : int
@@ -115,6 +115,9 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
             dtype=(np.float64, np.float32),
             reset=first_call,
         )
+        if y.ndim == 2 and y.shape[1] == 1:
+            # As MLPRegressor: a column y is 1-D y, with a DataConversionWarning.
+            y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError(
                 "The Poisson loss needs non-negative y; got a negative value."

@@ -31,7 +31,7 @@ import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.datasets import (
     load_digits,
     load_iris,
@@ -400,14 +400,7 @@ def test_warm_start_with_changed_classes_raises(Estimator):
     [
         *CLASSIFIERS,
         pytest.param(MLPRegressor),
-        pytest.param(
-            ToyNetRegressor,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ToyNetRegressor keeps a column y 2-D (predict gives (n, 1), "
-                "no DataConversionWarning); MLPRegressor ravels it",
-            ),
-        ),
+        pytest.param(ToyNetRegressor),
     ],
 )
 def test_column_vector_y_is_taken_as_1d(Estimator):
@@ -1324,3 +1317,19 @@ def test_label_binarizer_encoding_matches_mlp():
     mlp = quiet_fit(MLPClassifier(max_iter=2), np.eye(4), y)
     np.testing.assert_array_equal(clf.classes_, mlp.classes_)
     np.testing.assert_array_equal(clf.classes_, LabelBinarizer().fit(y).classes_)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_n_iter_counts_the_epochs_of_the_last_call(Estimator):
+    X, y = data_for(Estimator)
+    est = Estimator(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    quiet_fit(est, X, y)
+    assert est.n_iter_ == 3
+    est.set_params(warm_start=True, max_iter=2)
+    quiet_fit(est, X, y)
+    assert est.n_iter_ == 2
+    kwargs = {"classes": np.unique(y)} if is_classifier(est) else {}
+    for _ in range(3):
+        est.partial_fit(X, y, **kwargs)
+    assert est.n_iter_ == 1
+    assert est.t_ == (3 + 2 + 3) * len(X)
