@@ -133,9 +133,9 @@ def fit_stochastic(est, state, net, X, Y, sample_weight, incremental, hooks):
     if state.get("_optimizer") is None or not incremental:
         state["_optimizer"] = make_optimizer(est, net.params())
     optimizer = state["_optimizer"]
-    if not incremental:
-        # As MLPClassifier: n_iter_ counts this fit's epochs, warm start or not.
-        state["n_iter_"] = 0
+    # As MLPClassifier: n_iter_ counts this call's epochs (warm start or not; 1
+    # after partial_fit); t_ counts every sample seen.
+    state["n_iter_"] = 0
     early_stopping = est.early_stopping and not incremental
     if early_stopping:
         (X, Y, sample_weight), validation = _validation_split(

@@ -167,7 +167,8 @@ def test_diverging_partial_fit_raises_and_changes_nothing(Est, solver):
     # The model still works, and continues from where it was.
     assert np.isfinite(est.predict(X_)).all()
     est.partial_fit(X_, y_)
-    assert est.n_iter_ == before["n_iter_"] + 1
+    assert len(est.loss_curve_) == len(before["loss_curve_"]) + 1
+    assert est.t_ == before["t_"] + len(X_)
 
 
 def test_failed_lbfgs_warm_start_fit_changes_nothing():
