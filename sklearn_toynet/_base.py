@@ -119,7 +119,8 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         coefs, intercepts = init_weights(
             units, self.init, self.activation, self.fit_intercept, rng, dtype
         )
-        early = self.early_stopping
+        # Early stopping applies to the stochastic solvers only (as MLP).
+        early = self.early_stopping and self.solver != "lbfgs"
         return {
             "coefs_": coefs,
             "intercepts_": intercepts,

@@ -95,7 +95,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` had string column names.
 
     n_layers_ : int

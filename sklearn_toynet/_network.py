@@ -43,7 +43,23 @@ def init_weights(layer_units, init, activation, fit_intercept, rng, dtype):
 
 @dataclass
 class BatchNormState:
-    """Learned scale/shift and running statistics of every hidden layer."""
+    """Learned scale/shift and running statistics of every hidden layer.
+
+    The fitted ``batch_norm_`` attribute of a ToyNet estimator trained with
+    ``batch_norm=True``; each list holds one array per hidden layer, of that
+    layer's width.
+
+    Attributes
+    ----------
+    gammas : list of ndarray
+        Learned scales of the normalized pre-activations (start at 1).
+    betas : list of ndarray
+        Learned shifts (start at 0).
+    running_means : list of ndarray
+        Running means of the pre-activations, used at prediction time.
+    running_vars : list of ndarray
+        Running variances of the pre-activations, used at prediction time.
+    """
 
     gammas: list
     betas: list
@@ -52,6 +68,7 @@ class BatchNormState:
 
     @classmethod
     def fresh(cls, hidden_units, dtype):
+        """The state before training: identity scale/shift, unit statistics."""
         ones = [np.ones(n, dtype=dtype) for n in hidden_units]
         zeros = [np.zeros(n, dtype=dtype) for n in hidden_units]
         return cls(

@@ -179,9 +179,9 @@ Use Nesterov's momentum with "sgd" when ``momentum > 0``.
         False,
         "bool, default=False",
         """
-Hold out ``validation_fraction`` of the training rows (stratified for single-
-output classification), stop when its score stops improving, and keep the
-weights of the best epoch. "sgd" and "adam" only.
+Hold out ``validation_fraction`` of the training rows (stratified by class,
+except for multilabel targets), stop when its score stops improving, and keep
+the weights of the best epoch. "sgd" and "adam" only: "lbfgs" ignores it.
 """,
     ),
     _p(
@@ -281,7 +281,8 @@ stacks train.
         """
 Clip the global L2 norm of the gradient to this value before each update (the
 blog's "delta trimming"). Keeps a too-large learning rate from blowing up the
-weights; ``None`` never clips.
+weights; ``None`` never clips. "sgd" and "adam" only: "lbfgs" chooses its own
+step lengths and ignores it.
 """,
     ),
 ]
