@@ -104,6 +104,21 @@ def _matmul(A, W, out=None):
     return out
 
 
+def _big(dtype):
+    """A quarter of the dtype's largest value: sums of a few such stay finite."""
+    return np.finfo(dtype).max / 4
+
+
+def _saturated(A, W):
+    """``A`` clipped so that every entry of ``A @ W`` stays within ``_big``."""
+    bound = _big(W.dtype) / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
+    return np.clip(A, -bound, bound)
+
+
+def _clip_to_big(Z):
+    np.clip(Z, -_big(Z.dtype), _big(Z.dtype), out=Z)
+
+
 @dataclass
 class Network:
     """The weights of a network and the math that runs it.
@@ -133,19 +148,32 @@ class Network:
             params += self.batch_norm.gammas + self.batch_norm.betas
         return params
 
-    def forward(self, X, *, train=False, rng=None, bn_momentum=None, buffers=None):
+    def forward(
+        self,
+        X,
+        *,
+        train=False,
+        rng=None,
+        bn_momentum=None,
+        buffers=None,
+        saturate=False,
+    ):
         """Propagate ``X`` through every layer and return the cache of activations.
 
         ``train`` turns on dropout (masks drawn from ``rng``) and batch
         statistics; ``buffers`` (one array per layer, ``n_samples`` rows) are
-        written in place of fresh allocations.
+        written in place of fresh allocations. ``saturate`` clips each layer's
+        input so no pre-activation can overflow, for inputs near the float limit.
         """
         cache = ForwardCache(A=[X], H=[X])
         last = self.n_layers - 1
         for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            Z = _matmul(cache.A[-1], W, out=None if buffers is None else buffers[i])
+            A_in = _saturated(cache.A[-1], W) if saturate else cache.A[-1]
+            Z = _matmul(A_in, W, out=None if buffers is None else buffers[i])
             if self.fit_intercept:
                 Z += b
+            if saturate:
+                _clip_to_big(Z)
             if i == last:
                 cache.A.append(ACTIVATIONS[self.out_activation](Z))
                 break
@@ -160,6 +188,8 @@ class Network:
                     train=train,
                     momentum=bn_momentum,
                 )
+                if saturate:
+                    _clip_to_big(Z)
                 cache.bn.append(bn_cache)
             H = ACTIVATIONS[self.activation](Z)
             cache.H.append(H)
@@ -211,8 +241,8 @@ class Network:
         """Output-layer activations for ``X``, computed a chunk of rows at a time.
 
         Rows whose output is not finite (inputs so large that a product
-        overflowed, then ``inf - inf``) are computed again by
-        :meth:`_forward_clipped`. Call it under ``np.errstate(all="ignore")``.
+        overflowed, then ``inf - inf``) are computed again with saturated
+        layers. Call it under ``np.errstate(all="ignore")``.
         """
         n_samples = X.shape[0]
         if n_samples <= chunk_size:
@@ -226,38 +256,7 @@ class Network:
                 out[rows] = self.forward(X[rows]).output
         overflowed = np.flatnonzero(~np.isfinite(out).all(axis=1))
         if overflowed.size:
-            out[overflowed] = self._forward_clipped(X[overflowed])
+            X_rows = X[overflowed]
+            X_rows = X_rows.toarray() if sp.issparse(X_rows) else X_rows
+            out[overflowed] = self.forward(X_rows, saturate=True).output
         return out
-
-    def _forward_clipped(self, X):
-        """The prediction forward pass with no overflow, for rows of huge inputs.
-
-        Each layer's input is clipped to ``big / (1 + largest column sum of |W|)``,
-        ``big`` a quarter of the dtype's largest value, so every pre-activation
-        stays within ``big``: the output is finite, and as saturated as the
-        arithmetic allows.
-        """
-        A = X.toarray() if sp.issparse(X) else np.array(X)
-        big = np.finfo(self.coefs[-1].dtype).max / 4
-        bn = self.batch_norm
-        last = self.n_layers - 1
-        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            bound = big / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
-            Z = np.clip(A, -bound, bound) @ W
-            if self.fit_intercept:
-                Z += b
-            np.clip(Z, -big, big, out=Z)
-            if i == last:
-                return ACTIVATIONS[self.out_activation](Z)
-            if bn is not None:
-                Z, _ = batch_norm_forward(
-                    Z,
-                    bn.gammas[i],
-                    bn.betas[i],
-                    bn.running_means[i],
-                    bn.running_vars[i],
-                    train=False,
-                    momentum=None,
-                )
-                np.clip(Z, -big, big, out=Z)
-            A = ACTIVATIONS[self.activation](Z)
