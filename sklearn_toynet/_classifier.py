@@ -11,31 +11,39 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseToyNet, _has_stochastic_solver
-from ._params import ACTIVATION, HIDDEN_LAYER_SIZES, SHARED, _p, with_parameters
+from ._params import SHARED_PARAMETERS, entries, with_parameters
 
-LOSS = _p(
-    "loss",
-    "log_loss",
-    "{'log_loss', 'squared_error'}, default='log_loss'",
+OWN_PARAMETERS = entries(
     """
-"log_loss" is the cross-entropy, whose output delta is ``p - y``: the right loss
-for probabilities and the faster learner. "squared_error" is the blog's half mean
-squared error, whose output delta is ``(p - y) * p * (1 - p)``.
-""",
+loss : {'log_loss', 'squared_error'}, default='log_loss'
+    "log_loss" is the cross-entropy, whose output delta is ``p - y``: the right
+    loss for probabilities and the faster learner. "squared_error" is the blog's
+    half squared error, whose output delta is ``(p - y) * p * (1 - p)``.
+
+class_weight : dict, 'balanced' or None, default=None
+    Weights of the classes, multiplied into ``sample_weight``: ``{label:
+    weight}``, or "balanced" for ``n_samples / (n_classes * np.bincount(y))``, as
+    scikit-learn's linear classifiers. Raises the recall of rare classes.
+    Single-output targets only.
+"""
 )
-CLASS_WEIGHT = _p(
-    "class_weight",
-    None,
-    "dict, 'balanced' or None, default=None",
+CLASSES = entries(
     """
-Weights of the classes, multiplied into ``sample_weight``: ``{label: weight}``,
-or "balanced" for ``n_samples / (n_classes * np.bincount(y))``, as scikit-learn's
-linear classifiers. Raises the recall of rare classes. Single-output targets only.
-""",
+classes_ : ndarray of shape (n_classes,)
+    The class labels (for multilabel targets, ``0 .. n_labels - 1``).
+"""
+)["classes_"]
+
+
+@with_parameters(
+    "hidden_layer_sizes",
+    "activation",
+    "*",
+    OWN_PARAMETERS["loss"],
+    *SHARED_PARAMETERS,
+    OWN_PARAMETERS["class_weight"],
+    attributes=[CLASSES],
 )
-
-
-@with_parameters(HIDDEN_LAYER_SIZES, ACTIVATION, "*", LOSS, *SHARED, CLASS_WEIGHT)
 class ToyNetClassifier(ClassifierMixin, BaseToyNet):
     """A neural network classifier trained by backpropagation.
 
@@ -54,58 +62,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,) or list of ndarray
-        The class labels (for multilabel targets, ``0 .. n_labels - 1``).
-
-    coefs_ : list of ndarray
-        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``,
-        of shape ``(units_i, units_i+1)`` (the blog's ``syn0``, ``syn1``).
-
-    intercepts_ : list of ndarray
-        ``intercepts_[i]`` is the bias vector of layer ``i + 1`` (zeros when
-        ``fit_intercept=False``).
-
-    batch_norm_ : BatchNormState or None
-        Learned scales (``gammas``), shifts (``betas``) and running statistics
-        (``running_means``, ``running_vars``) of each hidden layer when
-        ``batch_norm=True``.
-
-    n_iter_ : int
-        Epochs run ("sgd", "adam") or L-BFGS iterations.
-
-    t_ : int
-        Training samples seen by the stochastic solvers.
-
-    loss_ : float
-        The loss (with L2 penalty) at the end of the last epoch.
-
-    best_loss_ : float or None
-        The lowest training loss reached; None with ``early_stopping``.
-
-    loss_curve_ : list of float
-        The loss after each epoch (or L-BFGS iteration).
-
-    validation_scores_ : list of float or None
-        Accuracy on the held-out split after each epoch, with
-        ``early_stopping``; else None.
-
-    best_validation_score_ : float or None
-        The best of ``validation_scores_``; None without ``early_stopping``.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` had string column names.
-
-    n_layers_ : int
-        Number of layers, input and output included.
-
-    n_outputs_ : int
-        Number of output units.
-
-    out_activation_ : str
-        "logistic" (binary, multilabel) or "softmax" (multiclass).
+    {attributes}
 
     See Also
     --------

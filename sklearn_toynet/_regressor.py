@@ -8,21 +8,25 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseToyNet, _has_stochastic_solver
-from ._params import ACTIVATION, HIDDEN_LAYER_SIZES, SHARED, _p, with_parameters
+from ._params import SHARED_PARAMETERS, entries, with_parameters
 
-LOSS = _p(
-    "loss",
-    "squared_error",
-    "{'squared_error', 'poisson'}, default='squared_error'",
+OWN_PARAMETERS = entries(
     """
-"squared_error" (half the squared error, identity output) or "poisson" (half
-the Poisson deviance with an exponential output, for counts; ``y >= 0``), as
-MLPRegressor.
-""",
+loss : {'squared_error', 'poisson'}, default='squared_error'
+    "squared_error" (half the squared error, identity output) or "poisson" (half
+    the Poisson deviance with an exponential output, for counts; ``y >= 0``), as
+    MLPRegressor.
+"""
 )
 
 
-@with_parameters(LOSS, HIDDEN_LAYER_SIZES, ACTIVATION, "*", *SHARED)
+@with_parameters(
+    OWN_PARAMETERS["loss"],
+    "hidden_layer_sizes",
+    "activation",
+    "*",
+    *SHARED_PARAMETERS,
+)
 class ToyNetRegressor(RegressorMixin, BaseToyNet):
     """A neural network regressor trained by backpropagation.
 
@@ -36,50 +40,7 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
 
     Attributes
     ----------
-    coefs_ : list of ndarray
-        ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``.
-
-    intercepts_ : list of ndarray
-        ``intercepts_[i]`` is the bias vector of layer ``i + 1``.
-
-    batch_norm_ : BatchNormState or None
-        Batch-normalization scales, shifts and running statistics, if used.
-
-    n_iter_ : int
-        Epochs run ("sgd", "adam") or L-BFGS iterations.
-
-    t_ : int
-        Training samples seen by the stochastic solvers.
-
-    loss_ : float
-        The loss (with L2 penalty) at the end of the last epoch.
-
-    best_loss_ : float or None
-        The lowest training loss reached; None with ``early_stopping``.
-
-    loss_curve_ : list of float
-        The loss after each epoch (or L-BFGS iteration).
-
-    validation_scores_ : list of float or None
-        R^2 on the held-out split after each epoch, with ``early_stopping``.
-
-    best_validation_score_ : float or None
-        The best of ``validation_scores_``.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when ``X`` had string column names.
-
-    n_layers_ : int
-        Number of layers, input and output included.
-
-    n_outputs_ : int
-        Number of outputs.
-
-    out_activation_ : str
-        "identity", or "exp" for the Poisson loss.
+    {attributes}
 
     See Also
     --------
