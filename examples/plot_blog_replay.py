@@ -28,27 +28,15 @@ The settings that turn the estimator into the blog's loop:
 # The data and the shared settings
 # --------------------------------
 # Three input columns (the third is always 1: the blog's stand-in for a bias)
-# and four rows.
+# and four rows, and the settings listed above, live in
+# :mod:`sklearn_toynet.blog`.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sklearn_toynet import ToyNetClassifier
+from sklearn_toynet import blog
 
-X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
-
-BLOG = dict(
-    activation="logistic",
-    loss="squared_error",
-    solver="sgd",
-    momentum=0.0,
-    alpha=0.0,
-    fit_intercept=False,
-    init="uniform",
-    shuffle=False,
-    tol=None,
-    learning_rate_init=4.0,
-    random_state=1,
-)
+X = blog.X
+print(blog.SETTINGS)
 
 # %%
 # Part 1: the 2-layer network
@@ -57,7 +45,7 @@ BLOG = dict(
 # output through a 3 x 1 weight matrix, the blog's ``syn0``. The target is the
 # first input column, and the blog trains for 10,000 iterations.
 y_copy = np.array([0, 0, 1, 1])
-two_layer = ToyNetClassifier(hidden_layer_sizes=(), max_iter=10_000, **BLOG)
+two_layer = blog.classifier((), max_iter=10_000)
 two_layer.fit(X, y_copy)
 
 print("Output After Training:")
@@ -72,7 +60,7 @@ print(two_layer.predict_proba(X)[:, [1]])
 # weights, and then every printed digit agrees.
 BLOG_OUTPUT = np.array([0.00966449, 0.00786506, 0.99358898, 0.99211957])
 
-before_last = ToyNetClassifier(hidden_layer_sizes=(), max_iter=9_999, **BLOG)
+before_last = blog.classifier((), max_iter=9_999)
 proba = before_last.fit(X, y_copy).predict_proba(X)[:, 1]
 print("Output After Training (l1 before the last update):")
 print(proba[:, None])
@@ -91,42 +79,17 @@ print(two_layer.coefs_[0])
 # ---------------------------
 # The target is now XOR of the first two columns, which no single layer can
 # fit. One hidden layer of 4 units (``syn0`` is 3 x 4, ``syn1`` 4 x 1),
-# trained for 60,000 iterations. The blog prints the mean absolute error
-# every 10,000 iterations. ``warm_start=True`` with ``max_iter=10_000`` makes
-# each ``fit`` call continue for another 10,000 iterations from where the
-# last one stopped.
-y_xor = np.array([0, 1, 1, 0])
-three_layer = ToyNetClassifier(
-    hidden_layer_sizes=(4,), max_iter=10_000, warm_start=True, **BLOG
-)
-errors, iterations = [], []
-for _ in range(6):
-    three_layer.fit(X, y_xor)
-    errors.append(np.mean(np.abs(y_xor - three_layer.predict_proba(X)[:, 1])))
-    # n_iter_ counts the last call's iterations, as in MLPClassifier;
-    # loss_curve_ grows across warm starts, one entry per iteration.
-    iterations.append(len(three_layer.loss_curve_))
-
-# %%
-# The blog's first line is the error of the untrained network. A fitted
-# estimator has always taken at least one step, but ``init="uniform"`` is
-# documented to be the blog's own draw (layer by layer from
-# ``RandomState(random_state)``), so the starting point can be recomputed.
-# ``loss_curve_[0]``, the loss the estimator measured before its first
-# update, confirms that it is the same network.
-rng = np.random.RandomState(1)
-syn0 = 2 * rng.random_sample((3, 4)) - 1
-syn1 = 2 * rng.random_sample((4, 1)) - 1
-l2_start = 1 / (1 + np.exp(-(1 / (1 + np.exp(-X @ syn0))) @ syn1))
-start_error = np.mean(np.abs(y_xor - l2_start.ravel()))
-assert np.isclose(
-    three_layer.loss_curve_[0], 0.5 * np.mean((l2_start.ravel() - y_xor) ** 2)
-)
-errors.insert(0, start_error)
-iterations.insert(0, 0)
-
-for n, error in zip(iterations[:6], errors[:6]):
-    print(f"Error:{error:.12g}    (after {n} iterations)")
+# trained for 60,000 iterations. The blog prints the mean absolute error at
+# the top of every 10,000th iteration, before that iteration's update. The
+# callback :class:`sklearn_toynet.blog.ErrorTrace` does the same from inside
+# the fit: scikit-learn's callback API hands it the network as it stands at
+# the start of each epoch.
+y_xor = blog.Y_XOR
+trace = blog.ErrorTrace(y_xor)
+three_layer = blog.classifier((4,), max_iter=60_000).set_callbacks(trace)
+three_layer.fit(X, y_xor)
+errors = trace.errors
+iterations = [0, 10_000, 20_000, 30_000, 40_000, 50_000]
 
 # %%
 # The blog printed::
@@ -143,7 +106,7 @@ BLOG_ERRORS = np.array(
     [0.496410031903, 0.00858452565325, 0.00578945986251]
     + [0.00462917677677, 0.00395876528027, 0.00351012256786]
 )
-assert np.allclose(errors[:6], BLOG_ERRORS, rtol=1e-11, atol=0), errors
+assert np.allclose(errors, BLOG_ERRORS, rtol=1e-11, atol=0), errors
 print("Output after 60,000 iterations:")
 print(three_layer.predict_proba(X)[:, [1]])
 
@@ -156,11 +119,11 @@ print(three_layer.predict_proba(X)[:, [1]])
 # hardly moves for the first few hundred iterations, then falls steeply once
 # the hidden units have found XOR's two halves.
 rms = np.sqrt(2 * np.asarray(three_layer.loss_curve_))
-at = np.maximum(iterations[:6], 1)  # iteration 0, drawn at 1 on the log scale
+at = np.maximum(iterations, 1)  # iteration 0, drawn at 1 on the log scale
 
 fig, ax = plt.subplots(figsize=(7, 4.5))
 ax.loglog(np.arange(1, len(rms) + 1), rms, color="0.6", label="RMS error, loss_curve_")
-ax.loglog(at, errors[:6], "o", color="tab:blue", label="mean |error|, ToyNet")
+ax.loglog(at, errors, "o", color="tab:blue", label="mean |error|, ToyNet")
 ax.loglog(at, BLOG_ERRORS, "x", color="tab:red", ms=10, label="mean |error|, blog")
 ax.set_xlabel("iteration (0 drawn at 1)")
 ax.set_ylabel("error")

@@ -131,3 +131,16 @@ def test_activations_are_the_blogs_layers():
     np.testing.assert_allclose(layers[1], l1, rtol=0, atol=1e-10)
     np.testing.assert_allclose(layers[2], l2, rtol=0, atol=1e-10)
     np.testing.assert_allclose(clf.predict_proba(X)[:, 1], l2.ravel(), atol=1e-12)
+
+
+def test_blog_module_replays_the_published_error_trace(capsys):
+    pytest.importorskip("sklearn.callback")
+    from sklearn_toynet import blog
+
+    trace = blog.ErrorTrace(blog.Y_XOR)
+    net = blog.classifier((4,), max_iter=60_000).set_callbacks(trace)
+    net.fit(blog.X, blog.Y_XOR)
+    published = [0.496410031903, 0.00858452565325, 0.00578945986251]
+    published += [0.00462917677677, 0.00395876528027, 0.00351012256786]
+    np.testing.assert_allclose(trace.errors, published, rtol=1e-11)
+    assert capsys.readouterr().out.splitlines()[0] == "Error:0.496410031903"
