@@ -26,6 +26,8 @@ def _columns(section):
 def _cell(check, shared):
     if check is None or check.value is None:
         return "-"
+    if check.kind == "noise":
+        return f"±{100 * check.value:.0f}%"
     text = f"{check.value:.2f}"
     if check.target is not None and f"{check.value:.2f}" == f"{check.target:.2f}":
         text = f"{check.value:.4f}"  # so "1.00 (NO)" does not read as a contradiction

@@ -51,6 +51,11 @@ class Section:
                 yield row, check
 
 
+def noise_check(value):
+    """Informational column: relative half-range of the repeats (see _timing)."""
+    return Check("noise", value, kind="noise")
+
+
 def ratio(num, den):
     """``num / den``, or None when either side is missing."""
     if num is None or den is None or den == 0:

@@ -73,10 +73,15 @@ def medians(times):
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
-def spread(times):
-    """Relative half-range (max - min) / (2 * median), a rough noise figure."""
-    out = {}
+def noise(times, keys=None):
+    """Largest relative half-range ``(max - min) / (2 * median)`` among ``keys``.
+
+    A rough flag for disturbed rows: medians shrug off a few slow repeats,
+    but a large value says the machine was not quiet while they ran.
+    """
+    worst = 0.0
     for name, ts in times.items():
         med = statistics.median(ts)
-        out[name] = (max(ts) - min(ts)) / (2 * med) if med > 0 else 0.0
-    return out
+        if (keys is None or name in keys) and med > 0:
+            worst = max(worst, (max(ts) - min(ts)) / (2 * med))
+    return worst

@@ -12,8 +12,8 @@ from threadpoolctl import threadpool_limits
 from . import _contenders as C
 from ._data import tabular
 from ._numpy_loop import NumpyLoopMLP, one_hot
-from ._results import Check, Row, Section, ratio
-from ._timing import alternate, medians
+from ._results import Check, Row, Section, noise_check, ratio
+from ._timing import alternate, medians, noise
 
 DTYPES = {"f64": np.float64, "f32": np.float32}
 
@@ -94,7 +94,8 @@ def run(cfg, log=print):
         for dt_name, (X, y, Y) in data[n_classes].items():
             for name, fn in _contenders(X, y, Y, solver, activation, epochs).items():
                 contenders[(name, dt_name)] = fn
-        med = medians(alternate(contenders, repeats))
+        times = alternate(contenders, repeats)
+        med = medians(times)
         for dt_name in DTYPES:
             vals = {
                 name: med[(name, dt_name)] * ms
@@ -109,6 +110,7 @@ def run(cfg, log=print):
                     [
                         Check("ToyNet/MLP", ratio(toy, vals[C.MLP]), 0.5),
                         Check("ToyNet/numpy", ratio(toy, vals[C.NUMPY]), 1.0),
+                        noise_check(noise(times, [(n, dt_name) for n in vals])),
                     ],
                 )
             )

@@ -6,8 +6,8 @@ from . import _blog
 from . import _contenders as C
 from ._data import tabular
 from ._numpy_loop import NumpyLoopMLP, one_hot
-from ._results import Check, Row, Section, ratio
-from ._timing import alternate, medians
+from ._results import Check, Row, Section, noise_check, ratio
+from ._timing import alternate, medians, noise
 
 RAW = "raw 11-line loop"
 
@@ -34,7 +34,8 @@ def blog(cfg, log=print):
     if C.have_toynet():
         contenders[C.TOYNET] = toynet
     contenders[C.MLP] = mlp
-    med = {k: v * 1e6 for k, v in medians(alternate(contenders, repeats)).items()}
+    times = alternate(contenders, repeats)
+    med = {k: v * 1e6 for k, v in medians(times).items()}
     section = Section(
         "blog",
         "Blog network: 3-4-1 sigmoid, 4 rows, full batch",
@@ -53,6 +54,7 @@ def blog(cfg, log=print):
             [
                 Check("ToyNet/raw", ratio(toy, med[RAW]), 1.5),
                 Check("MLP/raw", ratio(med[C.MLP], med[RAW])),
+                noise_check(noise(times)),
             ],
         )
     )
@@ -86,7 +88,8 @@ def predict(cfg, log=print):
             models[C.TOYNET] = C.quiet_fit(C.make_toynet(**params), Xs, ys)
         models[C.NUMPY] = NumpyLoopMLP(solver="adam").fit(Xs, one_hot(ys).astype(dt), 1)
         contenders = {name: _predictor(m, X) for name, m in models.items()}
-        med = {k: v * 1e3 for k, v in medians(alternate(contenders, repeats)).items()}
+        times = alternate(contenders, repeats)
+        med = {k: v * 1e3 for k, v in medians(times).items()}
         section.rows.append(
             Row(
                 case,
@@ -94,6 +97,7 @@ def predict(cfg, log=print):
                 [
                     Check("ToyNet/MLP", ratio(med.get(C.TOYNET), med[C.MLP]), 0.6),
                     Check("ToyNet/numpy", ratio(med.get(C.TOYNET), med[C.NUMPY])),
+                    noise_check(noise(times)),
                 ],
             )
         )
