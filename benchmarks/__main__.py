@@ -150,7 +150,16 @@ def main(argv=None):
         loads = f"{load_before:.2f} / {load_after:.2f}"
         info["load average (1 min) before / after"] = loads
     os.makedirs(out_dir, exist_ok=True)
-    text = results_markdown(sections, info, blas_info(), command, elapsed)
+    preface = []
+    if args.clock == "cpu":
+        preface += [
+            "Timings are this process's CPU time"
+            + (" with one BLAS thread" if args.blas_threads == 1 else "")
+            + ", not wall-clock: other work shared the machine (see the load",
+            "average below and `--clock` in README.md).",
+            "",
+        ]
+    text = results_markdown(sections, info, blas_info(), command, elapsed, preface)
     results = os.path.join(out_dir, "RESULTS.md")
     with open(results, "w") as f:
         f.write(text)

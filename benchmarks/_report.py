@@ -71,7 +71,7 @@ def summary_markdown(sections):
             else:
                 missed += 1
                 misses.append(
-                    f"{section.key}: {row.case}: {check.name} = {check.value:.4g} "
+                    f"{section.key}: {row.case}: {check.name} = {check.value:.4f} "
                     f"(target {check.op} {check.target:g})"
                 )
     lines = [
@@ -83,13 +83,14 @@ def summary_markdown(sections):
     return "\n".join(lines) + "\n"
 
 
-def results_markdown(sections, info, blas, command, elapsed):
+def results_markdown(sections, info, blas, command, elapsed, preface=()):
     lines = [
         "# sklearn-toynet benchmark results",
         "",
         f"Produced by `{command}` in {elapsed:.0f} s. Ratios are taken within one run;",
         "they are not timed tests. Targets from issue 4.",
         "",
+        *preface,
         summary_markdown(sections),
         "## Machine",
         "",
