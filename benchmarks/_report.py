@@ -6,7 +6,11 @@ CHECK_MARK = {True: "yes", False: "**NO**", None: "n/a"}
 
 
 def _fmt(value, fmt):
-    return "-" if value is None else fmt.format(value)
+    if value is None:
+        return "-"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"  # not 1.09e+03
+    return fmt.format(value)
 
 
 def _columns(section):
