@@ -1,7 +1,8 @@
-"""Losses: their value per sample and the delta they send into the output layer.
+"""Losses: their value on a batch and the delta they send into the output layer.
 
 A loss value is a weighted mean over samples of a sum over outputs; the output
 delta is its gradient with respect to the output layer's pre-activation ``Z``.
+Both start from the error ``P - Y``, computed once.
 """
 
 import numpy as np
@@ -9,32 +10,33 @@ import numpy as np
 from ._activations import DERIVATIVES
 
 
-def _clipped(P):
-    eps = np.finfo(P.dtype).eps
-    return np.clip(P, eps, 1 - eps)
+def log_loss(Y, P, error):
+    """Cross-entropy of independent sigmoid outputs (binary, multilabel), per entry.
+
+    With 0/1 targets the probability given to the truth is ``1 - |P - Y|``.
+    """
+    p_true = np.abs(error)
+    np.subtract(1, p_true, out=p_true)
+    np.maximum(p_true, np.finfo(P.dtype).eps, out=p_true)
+    return -np.log(p_true, out=p_true)
 
 
-def log_loss(Y, P):
-    """Cross-entropy per sample of independent sigmoid outputs (binary, multilabel)."""
-    P = _clipped(P)
-    return -(Y * np.log(P) + (1 - Y) * np.log1p(-P)).sum(axis=1)
+def categorical_log_loss(Y, P, error):
+    """Cross-entropy of softmax rows against one-hot ``Y``, per row."""
+    p_true = np.einsum("ij,ij->i", Y, P)
+    return -np.log(np.maximum(p_true, np.finfo(P.dtype).eps, out=p_true))
 
 
-def categorical_log_loss(Y, P):
-    """Cross-entropy per sample of softmax rows against one-hot ``Y``."""
-    return -np.log(_clipped(np.einsum("ij,ij->i", Y, P)))
+def squared_error(Y, P, error):
+    """Half the squared error, per entry: the blog's loss."""
+    return 0.5 * error**2
 
 
-def squared_error(Y, P):
-    """Half the squared error, summed over outputs: the blog's loss."""
-    return 0.5 * ((P - Y) ** 2).sum(axis=1)
-
-
-def poisson(Y, P):
-    """Half the Poisson deviance (as MLPRegressor), summed over outputs."""
+def poisson(Y, P, error):
+    """Half the Poisson deviance (as MLPRegressor), per entry."""
     P = np.maximum(P, np.finfo(P.dtype).tiny)
     Y_log_Y = np.where(Y > 0, Y * np.log(np.where(Y > 0, Y, 1)), 0)
-    return (Y_log_Y - Y * np.log(P) - Y + P).sum(axis=1)
+    return Y_log_Y - Y * np.log(P) - Y + P
 
 
 LOSSES = {
@@ -53,27 +55,35 @@ CANONICAL = {
 }
 
 
-def mean_loss(loss, out_activation, Y, P, sample_weight=None):
-    """Weighted mean over samples of the per-sample loss."""
-    if loss == "log_loss" and out_activation == "softmax":
-        loss = "categorical_log_loss"
-    per_sample = LOSSES[loss](Y, P)
-    if sample_weight is None:
-        return float(per_sample.mean())
-    return float(np.dot(per_sample, sample_weight) / sample_weight.sum())
+def loss_and_delta(loss, out_activation, Y, P, sample_weight=None):
+    """The batch's mean loss, and dLoss/dZ of the output layer.
 
-
-def output_delta(loss, out_activation, Y, P, row_scale):
-    """dLoss/dZ of the output layer, each row multiplied by ``row_scale``.
-
-    ``row_scale`` is ``1 / n`` (a mean over the batch) or a column of
-    ``sample_weight / sample_weight.sum()``: folding it in here makes every
-    gradient downstream a plain sum.
+    The delta's rows are already divided by ``n`` (or weighted by
+    ``sample_weight / sample_weight.sum()``), so every gradient downstream is a
+    plain sum over rows.
     """
     # The blog's ``l2_error``, with the sign flipped to point uphill.
     delta = P - Y
+    name = (
+        "categorical_log_loss"
+        if (loss, out_activation)
+        == (
+            "log_loss",
+            "softmax",
+        )
+        else loss
+    )
+    per_sample = LOSSES[name](Y, P, delta)
+    n = P.shape[0]
+    if sample_weight is None:
+        value = float(per_sample.sum()) / n
+        row_scale = 1.0 / n
+    else:
+        total = float(sample_weight.sum())
+        value = float(per_sample.reshape(n, -1).sum(axis=1) @ sample_weight) / total
+        row_scale = (sample_weight / total)[:, None]
     if (loss, out_activation) not in CANONICAL:
         # The blog's ``l2_delta = l2_error * nonlin(l2, deriv=True)``.
         DERIVATIVES[out_activation](P, delta)
     delta *= row_scale
-    return delta
+    return value, delta

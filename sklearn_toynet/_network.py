@@ -95,7 +95,7 @@ class ForwardCache:
 
 def _matmul(A, W, out=None):
     """``A @ W`` into ``out`` when given; ``A`` may be a scipy sparse matrix."""
-    if not sp.issparse(A):
+    if isinstance(A, np.ndarray):  # cheaper than asking sp.issparse each layer
         return np.matmul(A, W, out=out)
     result = np.asarray(A @ W)
     if out is None:
@@ -202,11 +202,12 @@ class Network:
             cache.A.append(H)
         return cache
 
-    def backward(self, cache, delta, grads, l2_scale=0.0):
+    def backward(self, cache, delta, grads, l2_scale=0.0, buffers=None):
         """Propagate the output layer's ``delta`` back; write gradients into ``grads``.
 
         ``grads`` is laid out as ``params()``. ``l2_scale`` is ``alpha / n``: the
         weight decay added to each weight gradient (intercepts are not decayed).
+        ``buffers`` (one array per hidden layer) receive the hidden deltas.
         """
         n = self.n_layers
         grad_W = grads[:n]
@@ -226,7 +227,9 @@ class Network:
             if i == 0:
                 break
             # The blog's ``l1_error = l2_delta.dot(syn1.T)``.
-            delta = delta @ W.T
+            delta = np.matmul(
+                delta, W.T, out=None if buffers is None else buffers[i - 1]
+            )
             if cache.masks:
                 delta *= cache.masks[i - 1]
             # The blog's ``l1_delta = l1_error * nonlin(l1, deriv=True)``.

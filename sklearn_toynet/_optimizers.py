@@ -34,18 +34,23 @@ class SGD:
         self.velocities = [np.zeros_like(p) for p in params]
 
     def update(self, params, grads):
+        """Step every parameter; ``grads`` are scratch and are overwritten."""
         lr, mu = self.learning_rate, self.momentum
         for param, grad, velocity in zip(params, grads, self.velocities):
+            step = np.multiply(grad, lr, out=grad)
             if mu == 0:
                 # Plain gradient descent: the blog's ``syn0 += ...``, downhill.
-                param -= lr * grad
+                param -= step
                 continue
             velocity *= mu
-            velocity -= lr * grad
+            velocity -= step
             if self.nesterov:
-                param += mu * velocity - lr * grad
+                # param += mu * velocity - lr * grad, without a temporary.
+                param -= step
+                step = np.multiply(velocity, mu, out=grad)
             else:
-                param += velocity
+                step = velocity
+            param += step
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
@@ -85,6 +90,7 @@ class Adam:
         self.second_moments = [np.zeros_like(p) for p in params]
 
     def update(self, params, grads):
+        """Step every parameter; ``grads`` are scratch and are overwritten."""
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         # A Python float, so float32 parameters stay float32.
@@ -97,8 +103,15 @@ class Adam:
             m *= b1
             m += (1 - b1) * grad
             v *= b2
-            v += (1 - b2) * grad**2
-            param -= self.learning_rate * m / (np.sqrt(v) + self.epsilon)
+            np.multiply(grad, grad, out=grad)
+            grad *= 1 - b2
+            v += grad
+            # param -= learning_rate * m / (sqrt(v) + epsilon), in ``grad``.
+            step = np.sqrt(v, out=grad)
+            step += self.epsilon
+            np.divide(m, step, out=step)
+            step *= self.learning_rate
+            param -= step
 
     def iteration_ends(self, time_step):
         pass

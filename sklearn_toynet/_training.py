@@ -7,30 +7,33 @@ already validated and encoded, and an optimizer.
 import numpy as np
 import scipy.optimize
 
-from ._losses import mean_loss, output_delta
+from ._losses import loss_and_delta
 from ._optimizers import clip_grad_norm
 
 
-def loss_and_gradient(net, X, Y, sample_weight, grads, *, loss, alpha, **forward):
+def loss_and_gradient(
+    net, X, Y, sample_weight, grads, *, loss, alpha, workspace=None, **forward
+):
     """Forward, loss, output delta, backward: return the loss, fill ``grads``.
 
     The loss is the (weighted) mean over rows plus the L2 penalty
     ``alpha / 2 * sum(W**2) / n``, as MLPClassifier; ``grads`` is its exact
-    gradient. ``forward`` goes on to ``Network.forward`` (rng, buffers, ...).
+    gradient. ``forward`` goes on to ``Network.forward`` (rng, bn_momentum);
+    a ``workspace`` lends both passes their arrays.
     """
-    cache = net.forward(X, train=True, **forward)
-    P = cache.output
-    if sample_weight is None:
-        total = X.shape[0]
-        row_scale = 1.0 / total
-    else:
-        total = float(sample_weight.sum())
-        row_scale = (sample_weight / total)[:, None]
-    value = mean_loss(loss, net.out_activation, Y, P, sample_weight)
+    n_rows = X.shape[0]
+    buffers = None if workspace is None else workspace.buffers(n_rows)
+    cache = net.forward(X, train=True, buffers=buffers, **forward)
+    value, delta = loss_and_delta(
+        loss, net.out_activation, Y, cache.output, sample_weight
+    )
+    l2_scale = 0.0
     if alpha:
-        value += 0.5 * alpha * sum(float(np.vdot(W, W)) for W in net.coefs) / total
-    delta = output_delta(loss, net.out_activation, Y, P, row_scale)
-    net.backward(cache, delta, grads, l2_scale=alpha / total)
+        total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        l2_scale = alpha / total
+        value += 0.5 * l2_scale * sum(float(np.vdot(W, W)) for W in net.coefs)
+    deltas = None if workspace is None else workspace.deltas(n_rows)
+    net.backward(cache, delta, grads, l2_scale=l2_scale, buffers=deltas)
     return value
 
 
@@ -38,18 +41,27 @@ class Workspace:
     """Gradient arrays and per-batch-size activation buffers, allocated once a fit."""
 
     def __init__(self, net, dtype):
-        self.grads = [np.empty_like(p) for p in net.params()]
+        self.params = net.params()
+        self.grads = [np.empty_like(p) for p in self.params]
         self._units = [W.shape[1] for W in net.coefs]
         self._dtype = dtype
         self._buffers = {}
         self.order = None  # the last epoch's row order, when shuffling
 
-    def buffers(self, n_rows):
-        if n_rows not in self._buffers:
-            self._buffers[n_rows] = [
-                np.empty((n_rows, units), dtype=self._dtype) for units in self._units
+    def _arrays(self, key, n_rows, units):
+        if (key, n_rows) not in self._buffers:
+            self._buffers[key, n_rows] = [
+                np.empty((n_rows, n), dtype=self._dtype) for n in units
             ]
-        return self._buffers[n_rows]
+        return self._buffers[key, n_rows]
+
+    def buffers(self, n_rows):
+        """Every layer's activations, for batches of ``n_rows``."""
+        return self._arrays("forward", n_rows, self._units)
+
+    def deltas(self, n_rows):
+        """Every hidden layer's delta, for batches of ``n_rows``."""
+        return self._arrays("backward", n_rows, self._units[:-1])
 
 
 def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
@@ -64,11 +76,11 @@ def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
         alpha=settings["alpha"],
         rng=rng,
         bn_momentum=settings["bn_momentum"],
-        buffers=workspace.buffers(X.shape[0]),
+        workspace=workspace,
     )
     if settings["max_grad_norm"] is not None:
         clip_grad_norm(workspace.grads, settings["max_grad_norm"])
-    optimizer.update(net.params(), workspace.grads)
+    optimizer.update(workspace.params, workspace.grads)
     return value
 
 
