@@ -18,8 +18,8 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, EpochHooks
+from ._fitting import fit_full_batch, fit_stochastic
 from ._network import BatchNormState, Network, init_weights
-from ._stopping import fit_full_batch, fit_stochastic
 
 
 def _has_stochastic_solver(est):
@@ -201,16 +201,17 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         else:
             state = self._check_compatible_state(X, Y)
         net = self._network(state)
+        flat = net.flatten()  # state's arrays become views of one buffer
         max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
         hooks = EpochHooks.for_fit(self, state, X, y, sample_weight, max_epochs)
         with np.errstate(
             over="ignore", invalid="ignore", divide="ignore", under="ignore"
         ):
             if self.solver == "lbfgs":
-                fit_full_batch(self, state, net, X, Y, sample_weight, hooks)
+                fit_full_batch(self, state, net, flat, X, Y, sample_weight, hooks)
             else:
                 fit_stochastic(
-                    self, state, net, X, Y, sample_weight, incremental, hooks
+                    self, state, net, flat, X, Y, sample_weight, incremental, hooks
                 )
         hooks.end_fit()
         # Adopt the trained state only now: a call that raised changed nothing.

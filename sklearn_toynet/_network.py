@@ -104,6 +104,15 @@ def _matmul(A, W, out=None):
     return out
 
 
+def views_of(flat, arrays):
+    """Consecutive views of ``flat`` shaped like ``arrays``."""
+    views, start = [], 0
+    for a in arrays:
+        views.append(flat[start : start + a.size].reshape(a.shape))
+        start += a.size
+    return views
+
+
 def _big(dtype):
     """A quarter of the dtype's largest value: sums of a few such stay finite."""
     return np.finfo(dtype).max / 4
@@ -138,6 +147,23 @@ class Network:
     @property
     def n_layers(self):
         return len(self.coefs)
+
+    def flatten(self):
+        """Move the trainable arrays into one contiguous buffer; return it.
+
+        Each array is replaced, in the lists the network shares with its owner,
+        by a view of the buffer: the optimizer then steps one array, not one per
+        layer, with the same arithmetic.
+        """
+        arrays = self.params()
+        flat = np.concatenate([a.ravel() for a in arrays])
+        views = iter(views_of(flat, arrays))
+        for group in (self.coefs, self.intercepts if self.fit_intercept else []):
+            group[:] = [next(views) for _ in group]
+        if self.batch_norm is not None:
+            for group in (self.batch_norm.gammas, self.batch_norm.betas):
+                group[:] = [next(views) for _ in group]
+        return flat
 
     def params(self):
         """The trainable arrays, in the order ``grads`` come back from backward."""

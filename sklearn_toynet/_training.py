@@ -8,6 +8,7 @@ import numpy as np
 import scipy.optimize
 
 from ._losses import loss_and_delta
+from ._network import views_of
 from ._optimizers import clip_grad_norm
 
 
@@ -38,13 +39,19 @@ def loss_and_gradient(
 
 
 class Workspace:
-    """Gradient arrays and per-batch-size activation buffers, allocated once a fit."""
+    """Gradients and per-batch-size activation buffers, allocated once a fit.
 
-    def __init__(self, net, dtype):
-        self.params = net.params()
-        self.grads = [np.empty_like(p) for p in self.params]
+    ``flat`` is the network's flattened parameters (see ``Network.flatten``);
+    ``flat_grad`` holds the gradient in the same layout, and ``grads`` are its
+    views, one per parameter array, for the backward pass to fill.
+    """
+
+    def __init__(self, net, flat):
+        self.flat = flat
+        self.flat_grad = np.empty_like(flat)
+        self.grads = views_of(self.flat_grad, net.params())
         self._units = [W.shape[1] for W in net.coefs]
-        self._dtype = dtype
+        self._dtype = flat.dtype
         self._buffers = {}
         self.order = None  # the last epoch's row order, when shuffling
 
@@ -79,8 +86,8 @@ def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
         workspace=workspace,
     )
     if settings["max_grad_norm"] is not None:
-        clip_grad_norm(workspace.grads, settings["max_grad_norm"])
-    optimizer.update(workspace.params, workspace.grads)
+        clip_grad_norm([workspace.flat_grad], settings["max_grad_norm"])
+    optimizer.update([workspace.flat], [workspace.flat_grad])
     return value
 
 
@@ -110,32 +117,20 @@ def run_epoch(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
     return accumulated / n_samples
 
 
-def _pack(arrays):
-    return np.concatenate([a.ravel() for a in arrays])
-
-
-def _unpack(packed, arrays):
-    """Copy ``packed`` back into ``arrays`` in place."""
-    start = 0
-    for a in arrays:
-        a[...] = packed[start : start + a.size].reshape(a.shape)
-        start += a.size
-
-
 def fit_lbfgs(
-    net, X, Y, sample_weight, settings, *, max_iter, max_fun, tol, on_iteration
+    net, flat, X, Y, sample_weight, settings, *, max_iter, max_fun, tol, on_iteration
 ):
     """Minimize the full-batch loss with scipy's L-BFGS-B; returns scipy's result.
 
-    The parameters are packed into one float64 vector for scipy and unpacked
-    into the network's own arrays (in their own dtype) before each evaluation.
-    ``on_iteration(loss)`` is called after every L-BFGS iteration.
+    scipy works on a float64 copy of the flattened parameters ``flat``, copied
+    back (in the network's dtype) before each evaluation. ``on_iteration(loss)``
+    is called after every L-BFGS iteration.
     """
-    params = net.params()
-    grads = [np.empty_like(p) for p in params]
+    flat_grad = np.empty_like(flat)
+    grads = views_of(flat_grad, net.params())
 
-    def objective(packed):
-        _unpack(packed, params)
+    def objective(x):
+        flat[...] = x
         # bn_momentum=1: the running statistics become the full data's.
         value = loss_and_gradient(
             net,
@@ -147,17 +142,17 @@ def fit_lbfgs(
             alpha=settings["alpha"],
             bn_momentum=1.0,
         )
-        return value, _pack(grads).astype(np.float64)
+        return value, flat_grad.astype(np.float64)
 
     result = scipy.optimize.minimize(
         objective,
-        _pack(params).astype(np.float64),
+        flat.astype(np.float64),
         method="L-BFGS-B",
         jac=True,
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
         callback=lambda intermediate_result: on_iteration(intermediate_result.fun),
     )
-    _unpack(result.x, params)
+    flat[...] = result.x
     if net.batch_norm is not None:
         # Leave the running statistics at those of the returned weights.
         net.forward(X, train=True, bn_momentum=1.0)

@@ -14,7 +14,7 @@ from sklearn.datasets import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import recall_score
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _stopping
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
 from sklearn_toynet._optimizers import clip_grad_norm
 
 X_XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -386,14 +386,14 @@ def test_partial_fit_trains_multilabel_targets():
 def recorded_splits(monkeypatch):
     """Record the arguments and results of the early-stopping split."""
     calls = []
-    original = _stopping.train_test_split
+    original = _fitting.train_test_split
 
     def recording(*arrays, **kwargs):
         parts = original(*arrays, **kwargs)
         calls.append((kwargs, parts))
         return parts
 
-    monkeypatch.setattr(_stopping, "train_test_split", recording)
+    monkeypatch.setattr(_fitting, "train_test_split", recording)
     return calls
 
 

@@ -25,7 +25,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _stopping
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
 
 X, Y = make_classification(
     n_samples=60, n_features=4, n_informative=3, n_redundant=0, n_classes=3,
@@ -105,7 +105,7 @@ def fail_at_epoch(monkeypatch):
     """
 
     def arm(k):
-        real = _stopping.run_epoch
+        real = _fitting.run_epoch
         calls = []
 
         def run_epoch(net, *args):
@@ -117,7 +117,7 @@ def fail_at_epoch(monkeypatch):
                 raise RuntimeError("boom")
             return loss
 
-        monkeypatch.setattr(_stopping, "run_epoch", run_epoch)
+        monkeypatch.setattr(_fitting, "run_epoch", run_epoch)
 
     return arm
 
@@ -220,7 +220,7 @@ def interrupt_at_epoch(monkeypatch):
     """``interrupt_at_epoch(k)``: Ctrl-C arrives as the k-th epoch starts."""
 
     def arm(k):
-        real = _stopping.run_epoch
+        real = _fitting.run_epoch
         calls = []
 
         def run_epoch(*args):
@@ -229,7 +229,7 @@ def interrupt_at_epoch(monkeypatch):
                 raise KeyboardInterrupt
             return real(*args)
 
-        monkeypatch.setattr(_stopping, "run_epoch", run_epoch)
+        monkeypatch.setattr(_fitting, "run_epoch", run_epoch)
 
     return arm
 
@@ -275,7 +275,7 @@ def test_keyboard_interrupt_in_lbfgs_propagates_and_changes_nothing(monkeypatch)
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_stopping, "fit_lbfgs", interrupted)
+    monkeypatch.setattr(_fitting, "fit_lbfgs", interrupted)
     with pytest.raises(KeyboardInterrupt):
         est.fit(X_, y_)
     assert_same(before, vars(est))

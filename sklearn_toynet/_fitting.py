@@ -1,0 +1,193 @@
+"""The fit loops: epochs of "sgd"/"adam" and the L-BFGS run, in named steps.
+
+The estimator hands over a ``state`` dict (its fitted attributes, copied), the
+network over those arrays, flattened, and validated, encoded data; these
+functions train the copy in place. The estimator adopts the state only when
+fitting succeeds, so a failed call loses nothing.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+
+from ._optimizers import SGD, Adam
+from ._stopping import (
+    check_loss,
+    check_weights,
+    no_improvement_message,
+    trained_arrays,
+    update_no_improvement,
+)
+from ._training import Workspace, fit_lbfgs, run_epoch
+
+
+def make_optimizer(est, params):
+    if est.solver == "sgd":
+        return SGD(
+            params,
+            est.learning_rate_init,
+            est.learning_rate,
+            est.momentum,
+            est.nesterovs_momentum,
+            est.power_t,
+        )
+    return Adam(params, est.learning_rate_init, est.beta_1, est.beta_2, est.epsilon)
+
+
+def _validation_split(est, state, X, Y, sample_weight):
+    stratify = Y if est._stratify_validation(Y) else None
+    arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
+    parts = train_test_split(
+        *arrays,
+        test_size=est.validation_fraction,
+        random_state=state["_rng"],
+        stratify=stratify,
+    )
+    if parts[1].shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
+    train, val = parts[0::2], parts[1::2]
+    if sample_weight is None:
+        train, val = (*train, None), (*val, None)
+    return train, val
+
+
+def _batch_size(est, n_samples):
+    if est.batch_size == "auto":
+        return min(200, n_samples)
+    if est.batch_size > n_samples:
+        warnings.warn(
+            "Got `batch_size` less than 1 or larger than sample size. It is going "
+            "to be clipped"
+        )
+    return int(np.clip(est.batch_size, 1, n_samples))
+
+
+def _record_epoch(est, state, loss, n_samples):
+    state["n_iter_"] += 1
+    state["t_"] += n_samples
+    state["loss_"] = loss
+    state["loss_curve_"].append(loss)
+    if est.verbose:
+        print("Iteration %d, loss = %.8f" % (state["n_iter_"], loss))
+
+
+def _record_validation(est, state, score):
+    state["validation_scores_"].append(score)
+    if est.verbose:
+        print("Validation score: %f" % score)
+
+
+def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hooks):
+    """Run epochs of "sgd" or "adam" on ``net`` until a stopping rule fires.
+
+    ``hooks`` (see ``_callbacks``) runs the estimator's callbacks around each
+    epoch; one that asks to stop ends the fit after that epoch.
+    """
+    if state.get("_optimizer") is None or not incremental:
+        state["_optimizer"] = make_optimizer(est, [flat])
+    optimizer = state["_optimizer"]
+    # As MLPClassifier: n_iter_ counts this call's epochs (warm start or not; 1
+    # after partial_fit); t_ counts every sample seen.
+    state["n_iter_"] = 0
+    early_stopping = est.early_stopping and not incremental
+    if early_stopping:
+        (X, Y, sample_weight), validation = _validation_split(
+            est, state, X, Y, sample_weight
+        )
+    settings = est._train_settings(batch_size=_batch_size(est, X.shape[0]))
+    workspace = Workspace(net, flat)
+    rng = state["_rng"]
+    try:
+        for _ in range(est.max_iter):
+            hooks.begin_epoch()
+            loss = run_epoch(
+                net, optimizer, workspace, X, Y, sample_weight, settings, rng
+            )
+            try:
+                check_loss(est, state, loss)
+            except ValueError:
+                if not early_stopping or state.get("_best_params") is None:
+                    raise
+                # As MLPClassifier: with a best epoch to fall back on, divergence
+                # is no error; the epoch scores NaN and the best weights return.
+                hooks.abandon_epoch()
+                _record_epoch(est, state, loss, X.shape[0])
+                state["validation_scores_"].append(np.nan)
+                break
+            _record_epoch(est, state, loss, X.shape[0])
+            if early_stopping:
+                _record_validation(est, state, est._outputs_score(net, *validation))
+            update_no_improvement(est, state, early_stopping, net)
+            optimizer.iteration_ends(state["t_"])
+            if hooks.end_epoch():
+                break
+            if state["_no_improvement_count"] > est.n_iter_no_change:
+                message = no_improvement_message(est, early_stopping)
+                if optimizer.trigger_stopping(message, est.verbose):
+                    break
+                state["_no_improvement_count"] = 0
+            if incremental:
+                break
+        else:
+            if est.tol is not None:
+                warnings.warn(
+                    "Stochastic Optimizer: Maximum iterations (%d) reached and the "
+                    "optimization hasn't converged yet." % est.max_iter,
+                    ConvergenceWarning,
+                )
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.")
+    if early_stopping and state.get("_best_params") is not None:
+        for param, best in zip(trained_arrays(net), state.pop("_best_params")):
+            param[...] = best
+    check_weights(est, net, flat)
+
+
+def fit_full_batch(est, state, net, flat, X, Y, sample_weight, hooks):
+    """Run "lbfgs" on the whole data set; each iteration is a callback task."""
+    curve = state["loss_curve_"]
+    stopped_by_callback = []
+
+    def on_iteration(loss):
+        curve.append(loss)
+        state["n_iter_"], state["loss_"] = len(curve), loss
+        if est.verbose:
+            print("Iteration %d, loss = %.8f" % (len(curve), loss))
+        if hooks.end_epoch():
+            stopped_by_callback.append(True)
+            raise StopIteration  # scipy ends the minimization cleanly
+        hooks.begin_epoch()
+
+    hooks.begin_epoch()
+    result = fit_lbfgs(
+        net,
+        flat,
+        X,
+        Y,
+        sample_weight,
+        est._train_settings(batch_size=X.shape[0]),
+        max_iter=est.max_iter,
+        max_fun=est.max_fun,
+        tol=0.0 if est.tol is None else est.tol,
+        on_iteration=on_iteration,
+    )
+    hooks.abandon_epoch()
+    if not np.isfinite(result.fun):
+        check_loss(est, state, float(result.fun))
+    check_weights(est, net, flat)
+    state["n_iter_"] = int(result.nit)
+    state["loss_"] = float(result.fun)
+    state["best_loss_"] = min(curve, default=float(result.fun))
+    if result.status != 0 and est.tol is not None and not stopped_by_callback:
+        warnings.warn(
+            f"lbfgs failed to converge after {result.nit} iteration(s) "
+            f"(status={result.status}): {result.message}. Increase the number of "
+            "iterations (max_iter) or the number of loss evaluations (max_fun), or "
+            "scale the data.",
+            ConvergenceWarning,
+        )
