@@ -32,6 +32,11 @@ def squared_error(Y, P, error):
     return 0.5 * error**2
 
 
+def _total_squared_error(error):
+    """The sum of ``squared_error`` over a batch, in one call."""
+    return 0.5 * float(np.vdot(error, error))
+
+
 def poisson(Y, P, error):
     """Half the Poisson deviance (as MLPRegressor), per entry."""
     P = np.maximum(P, np.finfo(P.dtype).tiny)
@@ -73,12 +78,15 @@ def loss_and_delta(loss, out_activation, Y, P, sample_weight=None):
         )
         else loss
     )
-    per_sample = LOSSES[name](Y, P, delta)
     n = P.shape[0]
     if sample_weight is None:
-        value = float(per_sample.sum()) / n
+        if name == "squared_error":
+            value = _total_squared_error(delta) / n
+        else:
+            value = float(LOSSES[name](Y, P, delta).sum()) / n
         row_scale = 1.0 / n
     else:
+        per_sample = LOSSES[name](Y, P, delta)
         total = float(sample_weight.sum())
         value = float(per_sample.reshape(n, -1).sum(axis=1) @ sample_weight) / total
         row_scale = (sample_weight / total)[:, None]

@@ -13,18 +13,30 @@ from ._optimizers import clip_grad_norm
 
 
 def loss_and_gradient(
-    net, X, Y, sample_weight, grads, *, loss, alpha, workspace=None, **forward
+    net,
+    X,
+    Y,
+    sample_weight,
+    grads,
+    *,
+    loss,
+    alpha,
+    rng=None,
+    bn_momentum=None,
+    workspace=None,
 ):
     """Forward, loss, output delta, backward: return the loss, fill ``grads``.
 
     The loss is the (weighted) mean over rows plus the L2 penalty
     ``alpha / 2 * sum(W**2) / n``, as MLPClassifier; ``grads`` is its exact
-    gradient. ``forward`` goes on to ``Network.forward`` (rng, bn_momentum);
-    a ``workspace`` lends both passes their arrays.
+    gradient. ``rng`` draws dropout masks; ``bn_momentum`` moves batch norm's
+    running statistics (None: they stay); a ``workspace`` lends both passes
+    their arrays.
     """
-    n_rows = X.shape[0]
-    buffers = None if workspace is None else workspace.buffers(n_rows)
-    cache = net.forward(X, train=True, buffers=buffers, **forward)
+    buffers, deltas = (None, None) if workspace is None else workspace.arrays(X)
+    cache = net.forward(
+        X, train=True, rng=rng, bn_momentum=bn_momentum, buffers=buffers
+    )
     value, delta = loss_and_delta(
         loss, net.out_activation, Y, cache.output, sample_weight
     )
@@ -33,7 +45,6 @@ def loss_and_gradient(
         total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         l2_scale = alpha / total
         value += 0.5 * l2_scale * sum(float(np.vdot(W, W)) for W in net.coefs)
-    deltas = None if workspace is None else workspace.deltas(n_rows)
     net.backward(cache, delta, grads, l2_scale=l2_scale, buffers=deltas)
     return value
 
@@ -55,20 +66,15 @@ class Workspace:
         self._buffers = {}
         self.order = None  # the last epoch's row order, when shuffling
 
-    def _arrays(self, key, n_rows, units):
-        if (key, n_rows) not in self._buffers:
-            self._buffers[key, n_rows] = [
-                np.empty((n_rows, n), dtype=self._dtype) for n in units
-            ]
-        return self._buffers[key, n_rows]
-
-    def buffers(self, n_rows):
-        """Every layer's activations, for batches of ``n_rows``."""
-        return self._arrays("forward", n_rows, self._units)
-
-    def deltas(self, n_rows):
-        """Every hidden layer's delta, for batches of ``n_rows``."""
-        return self._arrays("backward", n_rows, self._units[:-1])
+    def arrays(self, X):
+        """Activation and hidden-delta buffers for a batch of ``X``'s rows."""
+        n_rows = X.shape[0]
+        if n_rows not in self._buffers:
+            self._buffers[n_rows] = (
+                [np.empty((n_rows, n), dtype=self._dtype) for n in self._units],
+                [np.empty((n_rows, n), dtype=self._dtype) for n in self._units[:-1]],
+            )
+        return self._buffers[n_rows]
 
 
 def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
@@ -102,6 +108,8 @@ def run_epoch(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
         if workspace.order is None or workspace.order.size != n_samples:
             workspace.order = np.arange(n_samples)
         order = workspace.order = workspace.order[rng.permutation(n_samples)]
+    if order is None and batch_size >= n_samples:  # full batch: the blog's case
+        return train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng)
     accumulated = 0.0
     for start in range(0, n_samples, batch_size):
         if order is None:
