@@ -1,6 +1,7 @@
 """ToyNetClassifier: binary, multiclass and multilabel targets on the shared base."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
@@ -130,7 +131,30 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                     f"`y` has classes not in `self.classes_`. `self.classes_` has "
                     f"{self.classes_}. 'y' has {seen}."
                 )
-        return X, self._label_binarizer.transform(y).astype(X.dtype)
+        return X, self._encode(y, X.dtype)
+
+    def _encode(self, y, dtype):
+        """The targets the output units fit, built directly in ``X``'s dtype.
+
+        One column for binary targets, one-hot rows for multiclass, the
+        indicator itself for multilabel: no sparse or int64 intermediate, so a
+        large ``y`` costs one array of the network's dtype.
+        """
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            return (y.toarray() if sp.issparse(y) else np.asarray(y)).astype(dtype)
+        index = np.searchsorted(self.classes_, y)
+        index = np.minimum(index, len(self.classes_) - 1)
+        if not np.array_equal(self.classes_[index], y):
+            unseen = np.setdiff1d(unique_labels(y), self.classes_)
+            raise ValueError(
+                f"`y` has classes not in `classes`: {unseen}. `classes` has "
+                f"{self.classes_}."
+            )
+        if len(self.classes_) == 2:
+            return index.astype(dtype).reshape(-1, 1)
+        Y = np.zeros((len(index), len(self.classes_)), dtype=dtype)
+        Y[np.arange(len(index)), index] = 1
+        return Y
 
     def _sample_weight(self, X, y, sample_weight):
         if self.class_weight is not None:

@@ -110,6 +110,8 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
             )
             try:
                 check_loss(est, state, loss)
+                if early_stopping:  # the validation score needs finite weights
+                    check_weights(est, net, flat)
             except ValueError:
                 if not early_stopping or state.get("_best_params") is None:
                     raise

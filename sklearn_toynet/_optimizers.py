@@ -126,8 +126,17 @@ def clip_grad_norm(grads, max_norm):
     """Scale ``grads`` in place so their global L2 norm is at most ``max_norm``.
 
     This is the blog's "delta trimming". Returns the norm before clipping.
+    Gradients so large that their squares overflow are measured in units of
+    their largest entry, so clipping still scales them down instead of
+    multiplying them by ``max_norm / inf = 0`` (and ``inf * 0`` into NaN).
     """
-    norm = np.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+    norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
+    if not np.isfinite(norm):
+        unit = max(float(np.abs(g).max(initial=0)) for g in grads)
+        if np.isfinite(unit) and unit > 0:
+            norm = unit * float(
+                np.sqrt(sum(float(np.vdot(g / unit, g / unit)) for g in grads))
+            )
     if norm > max_norm:
         scale = max_norm / norm
         for g in grads:

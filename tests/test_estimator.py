@@ -115,3 +115,20 @@ def test_regressor_fits_multi_output_targets():
     reg = ToyNetRegressor(hidden_layer_sizes=(32,), solver="lbfgs", random_state=0)
     assert reg.fit(X, Y).score(X, Y) > 0.95
     assert reg.predict(X).shape == (200, 2)
+
+
+def test_first_partial_fit_refuses_labels_outside_classes():
+    X, _ = make_classification(n_samples=4, random_state=0)
+    clf = ToyNetClassifier()
+    with pytest.raises(ValueError, match=r"classes not in `classes`: \[5\]"):
+        clf.partial_fit(X, [0, 1, 2, 5], classes=[0, 1, 2])
+    assert not hasattr(clf, "coefs_")
+
+
+def test_one_hot_targets_are_built_in_the_data_dtype(iris_strings):
+    X, y = iris_strings
+    clf = ToyNetClassifier(max_iter=1, tol=None).fit(X.astype(np.float32), y)
+    Y = clf._encode(y, np.float32)
+    assert Y.dtype == np.float32 and Y.shape == (150, 3)
+    np.testing.assert_array_equal(clf.classes_[Y.argmax(axis=1)], y)
+    np.testing.assert_array_equal(Y.sum(axis=1), 1)

@@ -15,6 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 from sklearn_toynet._activations import ACTIVATIONS
 from sklearn_toynet._losses import LOSSES
+from sklearn_toynet._optimizers import clip_grad_norm
 from sklearn_toynet._stopping import check_not_exploding
 
 RNG = np.random.RandomState(0)
@@ -330,3 +331,12 @@ def test_loss_rising_from_near_zero_is_not_called_an_explosion():
     check_not_exploding(est, {"loss_curve_": [1e-12]}, 1e-3)
     with pytest.raises(ValueError, match="exploded from 0.5 to 1e\\+07"):
         check_not_exploding(est, {"loss_curve_": [0.5]}, 1e7)
+
+
+def test_clipping_scales_down_gradients_whose_squares_overflow():
+    grads = [np.array([3e200, -4e200]), np.array([[0.0, 1e180]])]
+    norm = clip_grad_norm(grads, 1.0)
+    assert norm == pytest.approx(5e200)
+    flat = np.concatenate([g.ravel() for g in grads])
+    assert np.isfinite(flat).all()
+    assert np.linalg.norm(flat) == pytest.approx(1.0)
