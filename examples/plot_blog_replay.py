@@ -36,7 +36,8 @@ import numpy as np
 from sklearn_toynet import blog
 
 X = blog.X
-print(blog.SETTINGS)
+for name, value in blog.SETTINGS.items():
+    print(f"{name} = {value!r}")
 
 # %%
 # Part 1: the 2-layer network
