@@ -1,0 +1,117 @@
+"""A bad hyperparameter gets a clear error naming it and the values allowed.
+
+Every parameter, at ``fit`` and ``partial_fit`` alike, raises scikit-learn's
+InvalidParameterError with the allowed values; ``hidden_layer_sizes`` and
+``class_weight`` are validated further, and options a solver cannot use are
+refused with the reason.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from _bad_input_helpers import ESTIMATORS, X, Y, small, target
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_toynet import ToyNetClassifier
+
+# -- hyperparameters --------------------------------------------------------------
+
+# (parameter, bad value, text of the allowed values the message must show)
+BAD_PARAMS = [
+    ("hidden_layer_sizes", "ab", "an array-like or an int in the range [1, inf)"),
+    ("activation", "softplus", "a str among {"),
+    ("solver", "newton", "a str among {"),
+    ("alpha", -1.0, "a float in the range [0.0, inf)"),
+    ("batch_size", 0, "a str among {'auto'} or an int in the range [1, inf)"),
+    ("learning_rate", "cyclic", "a str among {"),
+    ("learning_rate_init", 0.0, "a float in the range (0.0, inf)"),
+    ("power_t", -0.5, "a float in the range [0.0, inf)"),
+    ("max_iter", 0, "an int in the range [1, inf)"),
+    ("shuffle", "yes", "an instance of 'bool'"),
+    ("random_state", "seed", "an int in the range [0, 4294967295]"),
+    ("tol", -1.0, "a float in the range [0.0, inf) or None"),
+    ("warm_start", 1.5, "an instance of 'bool'"),
+    ("momentum", 1.5, "a float in the range [0.0, 1.0]"),
+    ("nesterovs_momentum", "no", "an instance of 'bool'"),
+    ("early_stopping", None, "an instance of 'bool'"),
+    ("validation_fraction", 1.0, "a float in the range [0.0, 1.0)"),
+    ("beta_1", 1.0, "a float in the range [0.0, 1.0)"),
+    ("beta_2", -0.1, "a float in the range [0.0, 1.0)"),
+    ("epsilon", 0.0, "a float in the range (0.0, inf)"),
+    ("n_iter_no_change", 0, "an int in the range [1, inf) or a float among {inf}"),
+    ("max_fun", 0, "an int in the range [1, inf)"),
+    ("fit_intercept", "no", "an instance of 'bool'"),
+    ("init", "he", "a str among {"),
+    ("dropout", 1.0, "a float in the range [0.0, 1.0)"),
+    ("batch_norm", "yes", "an instance of 'bool'"),
+    ("max_grad_norm", 0.0, "a float in the range (0.0, inf) or None"),
+    ("loss", "hinge", "a str among {"),
+]
+ALLOWED_STRINGS = {
+    "activation": {"identity", "logistic", "tanh", "relu"},
+    "solver": {"lbfgs", "sgd", "adam"},
+    "learning_rate": {"constant", "invscaling", "adaptive"},
+    "init": {"glorot", "uniform"},
+}
+
+
+@pytest.mark.parametrize("Est", ESTIMATORS)
+@pytest.mark.parametrize("name, value, allowed", BAD_PARAMS, ids=lambda v: str(v))
+def test_invalid_hyperparameter_names_the_allowed_values(Est, name, value, allowed):
+    est = small(Est).set_params(**{name: value})
+    calls = [lambda: est.fit(X, target(Est))]
+    if name == "solver":
+        # As MLP's: partial_fit exists only for the stochastic solvers.
+        assert not hasattr(est, "partial_fit")
+    else:
+        calls.append(
+            lambda: est.partial_fit(X, target(Est), **partial_fit_classes(Est))
+        )
+    for call in calls:
+        with pytest.raises(InvalidParameterError) as error:
+            call()
+        message = str(error.value)
+        assert f"The '{name}' parameter of {Est.__name__} must be" in message
+        assert allowed in message
+        assert f"Got {value!r} instead" in message
+        for option in ALLOWED_STRINGS.get(name, ()):
+            assert repr(option) in message
+        if name == "loss":
+            expected = (
+                {"log_loss", "squared_error"}
+                if Est is ToyNetClassifier
+                else {"squared_error", "poisson"}
+            )
+            assert all(repr(option) in message for option in expected)
+        assert not hasattr(est, "coefs_")
+
+
+def partial_fit_classes(Est):
+    return {"classes": np.unique(Y)} if Est is ToyNetClassifier else {}
+
+
+@pytest.mark.parametrize("sizes", [(0,), (4, -1), (2.5,), (4, 0, 4)])
+def test_hidden_layer_sizes_must_be_positive_integers(sizes):
+    with pytest.raises(ValueError, match=re.escape("hidden_layer_sizes must be > 0")):
+        small(ToyNetClassifier, solver="lbfgs").set_params(
+            hidden_layer_sizes=sizes
+        ).fit(X, Y)
+
+
+def test_class_weight_is_validated():
+    with pytest.raises(InvalidParameterError, match="'class_weight' parameter"):
+        small(ToyNetClassifier, class_weight="equal").fit(X, Y)
+    Y_multilabel = np.column_stack([Y == 0, Y == 1]).astype(int)
+    with pytest.raises(ValueError, match="class_weight is not supported for multil"):
+        small(ToyNetClassifier, class_weight="balanced").fit(X, Y_multilabel)
+
+
+def test_solver_specific_options_are_refused_with_the_reason():
+    with pytest.raises(ValueError, match="dropout needs a stochastic solver"):
+        small(ToyNetClassifier, solver="lbfgs", dropout=0.5).fit(X, Y)
+    with pytest.raises(AttributeError, match="has no attribute 'partial_fit'") as err:
+        small(ToyNetClassifier, solver="lbfgs").partial_fit  # noqa: B018
+    assert "only available for stochastic optimizers" in str(err.value.__cause__)
+    with pytest.raises(ValueError, match="partial_fit does not support early_stop"):
+        small(ToyNetClassifier, early_stopping=True).partial_fit(X, Y, classes=[0, 1])
