@@ -1,0 +1,72 @@
+"""The backward pass is the exact gradient of the loss.
+
+Every gradient ``loss_and_gradient`` fills in is compared with central finite
+differences of the loss it returns, in float64, for every hidden activation,
+every loss/output pairing the estimators use, with and without intercepts, at
+several depths; and sparse input gives the dense input's gradient.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from _gradients_helpers import (
+    DEPTHS,
+    HIDDEN_ACTIVATIONS,
+    PAIRINGS,
+    analytic_and_numeric,
+    assert_away_from_relu_kink,
+    assert_gradients_match,
+    make_problem,
+)
+
+from sklearn_toynet._network import BatchNormState
+from sklearn_toynet._training import loss_and_gradient
+
+
+def _cases():
+    for depth in DEPTHS:
+        # Without a hidden layer the hidden activation plays no part.
+        activations = HIDDEN_ACTIVATIONS if depth else ["identity"]
+        for activation in activations:
+            for pairing in PAIRINGS:
+                for fit_intercept in (True, False):
+                    yield pytest.param(
+                        pairing,
+                        activation,
+                        depth,
+                        fit_intercept,
+                        id=f"{pairing}-{activation}-{depth}-bias={fit_intercept}",
+                    )
+
+
+@pytest.mark.parametrize("pairing, activation, depth, fit_intercept", list(_cases()))
+def test_backward_matches_finite_differences(pairing, activation, depth, fit_intercept):
+    net, X, Y, loss = make_problem(pairing, activation, depth, fit_intercept)
+    assert_away_from_relu_kink(net, X)
+    grads, numeric = analytic_and_numeric(net, X, Y, None, loss)
+    # One gradient array per weight matrix, plus one per intercept vector.
+    assert len(grads) == len(depth) + 1 + (len(depth) + 1) * fit_intercept
+    assert_gradients_match(grads, numeric)
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_sparse_input_gives_the_dense_gradient(batch_norm):
+    net, X, Y, loss = make_problem("log_loss-softmax-multiclass", "tanh", (5,), True)
+    X[np.abs(X) < 0.7] = 0.0  # a genuinely sparse matrix
+    if batch_norm:
+        net.batch_norm = BatchNormState.fresh([5], np.float64)
+    dense = [np.empty_like(p) for p in net.params()]
+    sparse = [np.empty_like(p) for p in net.params()]
+    value = loss_and_gradient(
+        net, X, Y, None, dense, loss=loss, alpha=0.1, bn_momentum=None
+    )
+    sparse_value = loss_and_gradient(
+        net, sp.csr_matrix(X), Y, None, sparse, loss=loss, alpha=0.1, bn_momentum=None
+    )
+    assert sparse_value == pytest.approx(value, rel=1e-12)
+    for d, s in zip(dense, sparse):
+        np.testing.assert_allclose(s, d, rtol=1e-12, atol=1e-15)
+    _, numeric = analytic_and_numeric(
+        net, sp.csr_matrix(X), Y, None, loss, alpha=0.1, bn_momentum=None
+    )
+    assert_gradients_match(sparse, numeric)
