@@ -49,10 +49,6 @@ y_reg = scale(y_reg)
 X_iris, y_iris = load_iris(return_X_y=True)
 
 
-def is_mlp(Estimator):
-    return Estimator in (MLPClassifier, MLPRegressor)
-
-
 def data_for(Estimator):
     if issubclass(Estimator, (MLPClassifier, ToyNetClassifier)):
         return X_iris, y_iris

@@ -8,10 +8,11 @@ bit, NaN equal to NaN, random states by their state); ``snapshot`` copies one;
 import copy
 
 import numpy as np
-from _helpers import quiet_fit
 from sklearn.datasets import make_classification, make_regression
 
 from sklearn_toynet import ToyNetClassifier
+
+from _helpers import quiet_fit
 
 X, Y = make_classification(
     n_samples=60, n_features=4, n_informative=3, n_redundant=0, n_classes=3,

@@ -7,10 +7,11 @@ outputs; and a call that raises leaves a fitted model usable, as it was.
 
 import numpy as np
 import pytest
-from _bad_input_helpers import Y_REG, X, Y, small
-from _helpers import quiet_fit
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _bad_input_helpers import Y_REG, X, Y, small
+from _helpers import quiet_fit
 
 # -- partial_fit and warm_start contracts -------------------------------------------
 

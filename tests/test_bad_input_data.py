@@ -10,11 +10,12 @@ silently wrong model.
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from _bad_input_helpers import ESTIMATORS, Y_REG, X, Y, small, target
-from _helpers import quiet_fit
 from sklearn.exceptions import NotFittedError
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _bad_input_helpers import ESTIMATORS, Y_REG, X, Y, small, target
+from _helpers import quiet_fit
 
 
 def with_nan(X_):

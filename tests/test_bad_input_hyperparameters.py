@@ -10,10 +10,11 @@ import re
 
 import numpy as np
 import pytest
-from _bad_input_helpers import ESTIMATORS, X, Y, small, target
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_toynet import ToyNetClassifier
+
+from _bad_input_helpers import ESTIMATORS, X, Y, small, target
 
 # -- hyperparameters --------------------------------------------------------------
 

@@ -8,10 +8,11 @@ on sparse and dense input alike.
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from _bad_input_helpers import ESTIMATORS, X, Y, small, target
-from _helpers import quiet_fit
 
 from sklearn_toynet import ToyNetClassifier
+
+from _bad_input_helpers import ESTIMATORS, X, Y, small, target
+from _helpers import quiet_fit
 
 # -- sparse input ---------------------------------------------------------------------
 

@@ -12,12 +12,13 @@ import re
 
 import numpy as np
 import pytest
-from _extreme_helpers import DIVERGED, Y3, X, assert_probabilities
-from _helpers import quiet_fit
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 from sklearn_toynet._optimizers import clip_grad_norm
 from sklearn_toynet._stopping import check_not_exploding
+
+from _extreme_helpers import DIVERGED, Y3, X, assert_probabilities
+from _helpers import quiet_fit
 
 # -- divergence -------------------------------------------------------------------
 

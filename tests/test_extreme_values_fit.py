@@ -11,11 +11,12 @@ import re
 
 import numpy as np
 import pytest
-from _extreme_helpers import DIVERGED, EXTREME_ROWS, Y3, X, assert_probabilities
-from _helpers import quiet_fit
 from sklearn.datasets import make_classification
 
 from sklearn_toynet import ToyNetClassifier
+
+from _extreme_helpers import DIVERGED, EXTREME_ROWS, Y3, X, assert_probabilities
+from _helpers import quiet_fit
 
 # -- fitting on extreme inputs ------------------------------------------------------
 

@@ -10,12 +10,13 @@ checks that no numpy overflow/invalid/divide warning escapes.
 
 import numpy as np
 import pytest
-from _extreme_helpers import EXTREME_ROWS, TARGETS, Y3, X, assert_probabilities
-from _helpers import quiet_fit
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 from sklearn_toynet._activations import ACTIVATIONS
 from sklearn_toynet._losses import LOSSES
+
+from _extreme_helpers import EXTREME_ROWS, TARGETS, Y3, X, assert_probabilities
+from _helpers import quiet_fit
 
 
 def as_dtype(rows, dtype):

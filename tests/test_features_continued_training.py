@@ -7,10 +7,11 @@ five more are ten), and without it a second fit starts over.
 
 import numpy as np
 import pytest
-from _features_helpers import X_MOONS, Y_MOONS
 from sklearn.datasets import make_multilabel_classification
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _features_helpers import X_MOONS, Y_MOONS
 
 # -- partial_fit ---------------------------------------------------------------------
 

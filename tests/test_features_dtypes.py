@@ -7,11 +7,12 @@ data trains in float64.
 
 import numpy as np
 import pytest
-from _features_helpers import X_MOONS, Y_MOONS
-from _helpers import quiet_fit as quiet
 from sklearn.base import clone
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _features_helpers import X_MOONS, Y_MOONS
+from _helpers import quiet_fit as quiet
 
 # -- dtypes -------------------------------------------------------------------------
 

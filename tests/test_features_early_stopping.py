@@ -6,10 +6,11 @@ the best validation score are the ones restored at the end.
 
 import numpy as np
 import pytest
-from _helpers import quiet_fit as quiet
 from sklearn.datasets import make_classification
 
 from sklearn_toynet import ToyNetClassifier, _fitting
+
+from _helpers import quiet_fit as quiet
 
 # -- early stopping -----------------------------------------------------------------
 

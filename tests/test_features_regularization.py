@@ -8,12 +8,13 @@ the global gradient norm and keeps a reckless learning rate finite.
 
 import numpy as np
 import pytest
-from _features_helpers import X_MOONS, Y_MOONS
-from _helpers import quiet_fit as quiet
 from sklearn.datasets import make_moons
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 from sklearn_toynet._optimizers import clip_grad_norm
+
+from _features_helpers import X_MOONS, Y_MOONS
+from _helpers import quiet_fit as quiet
 
 # -- dropout ------------------------------------------------------------------------
 

@@ -10,12 +10,13 @@ import warnings
 
 import numpy as np
 import pytest
-from _features_helpers import X_MOONS, Y_MOONS
-from _helpers import quiet_fit as quiet
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _features_helpers import X_MOONS, Y_MOONS
+from _helpers import quiet_fit as quiet
 
 X_XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y_XOR = np.array([0, 1, 1, 0])

@@ -7,11 +7,12 @@ sample weight.
 
 import numpy as np
 import pytest
-from _helpers import quiet_fit as quiet
 from sklearn.datasets import make_classification
 from sklearn.metrics import recall_score
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _helpers import quiet_fit as quiet
 
 # -- class and sample weights -------------------------------------------------------
 

@@ -9,6 +9,10 @@ several depths; and sparse input gives the dense input's gradient.
 import numpy as np
 import pytest
 import scipy.sparse as sp
+
+from sklearn_toynet._network import BatchNormState
+from sklearn_toynet._training import loss_and_gradient
+
 from _gradients_helpers import (
     DEPTHS,
     HIDDEN_ACTIVATIONS,
@@ -18,9 +22,6 @@ from _gradients_helpers import (
     assert_gradients_match,
     make_problem,
 )
-
-from sklearn_toynet._network import BatchNormState
-from sklearn_toynet._training import loss_and_gradient
 
 
 def _cases():

@@ -8,6 +8,9 @@ returns, in float64, for every hidden activation and several depths.
 
 import numpy as np
 import pytest
+
+from sklearn_toynet._network import BatchNormState
+
 from _gradients_helpers import (
     HIDDEN_ACTIVATIONS,
     analytic_and_numeric,
@@ -15,8 +18,6 @@ from _gradients_helpers import (
     assert_gradients_match,
     make_problem,
 )
-
-from sklearn_toynet._network import BatchNormState
 
 
 @pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)

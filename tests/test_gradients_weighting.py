@@ -8,6 +8,11 @@ gradient.
 
 import numpy as np
 import pytest
+from sklearn.utils.class_weight import compute_sample_weight
+
+from sklearn_toynet import ToyNetClassifier, _training
+from sklearn_toynet._network import Network
+
 from _gradients_helpers import (
     HIDDEN_ACTIVATIONS,
     PAIRINGS,
@@ -16,10 +21,6 @@ from _gradients_helpers import (
     assert_gradients_match,
     make_problem,
 )
-from sklearn.utils.class_weight import compute_sample_weight
-
-from sklearn_toynet import ToyNetClassifier, _training
-from sklearn_toynet._network import Network
 
 
 @pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)

@@ -13,13 +13,14 @@ import re
 
 import numpy as np
 import pytest
-from _helpers import quiet_fit
-from _mlp_helpers import CLASSIFIERS, ESTIMATORS, PAIRS, X_iris, data_for, y_iris
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.neural_network import MLPRegressor
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_toynet import ToyNetRegressor
+
+from _helpers import quiet_fit
+from _mlp_helpers import CLASSIFIERS, ESTIMATORS, PAIRS, X_iris, data_for, y_iris
 
 MLP_KWARGS = dict(
     hidden_layer_sizes=(10, 5),

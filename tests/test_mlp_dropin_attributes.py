@@ -12,14 +12,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import pytest
-from _helpers import quiet_fit
-from _mlp_helpers import ACTIVATION_TYPES, ESTIMATORS, PAIRS, data_for
 from sklearn.base import is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import LabelBinarizer
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _helpers import quiet_fit
+from _mlp_helpers import ACTIVATION_TYPES, ESTIMATORS, PAIRS, data_for
 
 FITTED_ATTRIBUTES = [
     "classes_",

@@ -12,13 +12,14 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from _helpers import quiet_fit
-from _mlp_helpers import ESTIMATORS, X_iris, data_for, y_iris
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
+from _helpers import quiet_fit
+from _mlp_helpers import ESTIMATORS, X_iris, data_for, y_iris
 
 # -- usage snippets -----------------------------------------------------------------
 

@@ -7,8 +7,6 @@ split, update rules) every solver lands on MLP's very weights and loss.
 
 import numpy as np
 import pytest
-from _helpers import quiet_fit
-from _mlp_helpers import X_iris, y_iris
 from sklearn.datasets import (
     load_digits,
     load_iris,
@@ -20,6 +18,9 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler, scale
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _helpers import quiet_fit
+from _mlp_helpers import X_iris, y_iris
 
 # -- quality ------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+
 from _helpers import quiet_fit
 from _mlp_helpers import (
     CLASSIFIERS,
@@ -25,8 +28,6 @@ from _mlp_helpers import (
     y_digits_binary,
     y_iris,
 )
-from sklearn.datasets import make_classification, make_regression
-from sklearn.exceptions import ConvergenceWarning
 
 
 @pytest.mark.parametrize("Estimator", REGRESSORS)

@@ -16,6 +16,11 @@ finite differences in the ``test_gradients_*.py`` modules instead).
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.datasets import make_multilabel_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import PoissonRegressor
+from sklearn.metrics import roc_auc_score
+
 from _helpers import quiet_fit
 from _mlp_helpers import (
     ACTIVATION_TYPES,
@@ -29,10 +34,6 @@ from _mlp_helpers import (
     y_digits_multi,
     y_reg,
 )
-from sklearn.datasets import make_multilabel_classification, make_regression
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import PoissonRegressor
-from sklearn.metrics import roc_auc_score
 
 
 @pytest.mark.parametrize("Estimator", CLASSIFIERS)

@@ -12,13 +12,14 @@ import warnings
 
 import numpy as np
 import pytest
-from _helpers import quiet_fit
-from _mlp_helpers import CLASSIFIERS, ESTIMATORS, REGRESSORS
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+from _helpers import quiet_fit
+from _mlp_helpers import CLASSIFIERS, ESTIMATORS, REGRESSORS
 
 
 @pytest.mark.parametrize("Estimator", CLASSIFIERS)

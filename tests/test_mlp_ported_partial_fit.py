@@ -10,6 +10,7 @@ with joblib, and refuses early stopping.
 import joblib
 import numpy as np
 import pytest
+
 from _helpers import quiet_fit
 from _mlp_helpers import (
     CLASSIFIERS,

@@ -14,9 +14,10 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
+
 from _helpers import quiet_fit
 from _mlp_helpers import CLASSIFIERS, ESTIMATORS, X_iris, y_iris
-from sklearn.exceptions import ConvergenceWarning
 
 
 @pytest.mark.parametrize("Estimator", CLASSIFIERS)

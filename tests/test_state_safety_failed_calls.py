@@ -8,10 +8,11 @@ failed first ``partial_fit`` leaves the estimator unfitted.
 
 import numpy as np
 import pytest
-from _helpers import quiet_fit
-from _state_helpers import X, Y, assert_same, fitted, snapshot
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
+
+from _helpers import quiet_fit
+from _state_helpers import X, Y, assert_same, fitted, snapshot
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import copy
 
 import numpy as np
 import pytest
-from _state_helpers import X_REG, Y_REG, X, Y, assert_same, fitted, snapshot
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
+
+from _state_helpers import X_REG, Y_REG, X, Y, assert_same, fitted, snapshot
 
 # -- KeyboardInterrupt --------------------------------------------------------------
 

@@ -12,12 +12,13 @@ import warnings
 
 import numpy as np
 import pytest
-from _state_helpers import X, Y, assert_same
 from joblib import parallel_backend
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_toynet import ToyNetClassifier
+
+from _state_helpers import X, Y, assert_same
 
 # -- reproducibility ----------------------------------------------------------------
 

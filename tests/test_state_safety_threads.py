@@ -8,9 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from _state_helpers import X, Y, assert_same, snapshot
 
 from sklearn_toynet import ToyNetClassifier
+
+from _state_helpers import X, Y, assert_same, snapshot
 
 # -- thread safety ------------------------------------------------------------------
 
