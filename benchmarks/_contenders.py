@@ -66,21 +66,10 @@ def quiet_fit(est, X, y):
 
 
 def blog_toynet(n_iter):
-    return make_toynet(
-        hidden_layer_sizes=(4,),
-        activation="logistic",
-        loss="squared_error",
-        solver="sgd",
-        momentum=0.0,
-        alpha=0.0,
-        fit_intercept=False,
-        init="uniform",
-        shuffle=False,
-        tol=None,
-        learning_rate_init=4.0,
-        random_state=1,
-        max_iter=n_iter,
-    )
+    """The blog's 3-layer network, as the package itself spells it."""
+    from sklearn_toynet import blog
+
+    return blog.classifier((4,), n_iter)
 
 
 def blog_mlp(n_iter):
