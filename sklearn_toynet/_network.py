@@ -286,10 +286,9 @@ class Network:
         out = np.empty((n_samples, units[-1]), dtype=dtype)
         hidden = [np.empty((min(chunk, n_samples), n), dtype=dtype) for n in units[:-1]]
         for start in range(0, n_samples, chunk):
-            rows = slice(start, start + chunk)
-            n_rows = len(range(*rows.indices(n_samples)))
-            buffers = [b[:n_rows] for b in hidden] + [out[rows]]
-            self.forward(X[rows], buffers=buffers)
+            stop = min(start + chunk, n_samples)
+            buffers = [b[: stop - start] for b in hidden] + [out[start:stop]]
+            self.forward(X[start:stop], buffers=buffers)
         overflowed = np.flatnonzero(~np.isfinite(out).all(axis=1))
         if overflowed.size:
             X_rows = X[overflowed]
