@@ -90,9 +90,14 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
     def _sample_weight(self, X, y, sample_weight):
         if sample_weight is None:
             return None
-        return _check_sample_weight(
+        sample_weight = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
+        if not sample_weight.any():  # scikit-learn >= 1.7 refuses these itself
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number."
+            )
+        return sample_weight
 
     # -- fitting ----------------------------------------------------------------------
     def _hidden_units(self):

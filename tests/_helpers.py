@@ -7,6 +7,7 @@ RuntimeWarning is still an error, as pyproject's filterwarnings makes it).
 
 import warnings
 
+import sklearn
 from sklearn.exceptions import ConvergenceWarning
 
 
@@ -15,3 +16,7 @@ def quiet_fit(est, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return est.fit(*args, **kwargs)
+
+
+# (major, minor) of the installed scikit-learn, for tests of version-bound behaviour.
+SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
