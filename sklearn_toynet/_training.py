@@ -1,4 +1,4 @@
-"""The training loop: one step, one epoch, and L-BFGS over packed parameters.
+"""The training loop: one step, one epoch, and L-BFGS over the flat parameters.
 
 No scikit-learn estimator in sight: these functions take a ``Network``, data
 already validated and encoded, and an optimizer.
