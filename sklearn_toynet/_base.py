@@ -254,10 +254,13 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         return state
 
     # -- prediction -------------------------------------------------------------------
-    def _forward_output(self, X):
+    def _validated_input(self, X):
+        """``X`` checked against the fitted model, in the weights' dtype."""
         check_is_fitted(self)
         # scikit-learn's finiteness check sums X, which overflows near the float
         # limit (then inf - inf warns "invalid"); it still finds real NaN and inf.
+        # A float64 value beyond float32's range casts to inf, which prediction
+        # handles like any overflow.
         with np.errstate(over="ignore", invalid="ignore"):
             X = validate_data(
                 self,
@@ -266,9 +269,13 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 dtype=(np.float64, np.float32),
                 reset=False,
             )
+            return X.astype(self.coefs_[0].dtype, copy=False)
+
+    def _forward_output(self, X):
+        X = self._validated_input(X)
         # Network.predict computes rows that overflow again, clipped: no warnings.
         with np.errstate(all="ignore"):
-            return self._network().predict(X.astype(self.coefs_[0].dtype, copy=False))
+            return self._network().predict(X)
 
     def activations(self, X):
         """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.
@@ -286,16 +293,9 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             (probabilities for a classifier). Hidden layers make features for
             another model.
         """
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
+        X = self._validated_input(X)
         with np.errstate(over="ignore", under="ignore"):
-            return self._network().forward(X.astype(self.coefs_[0].dtype, copy=False)).A
+            return self._network().forward(X).A
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
