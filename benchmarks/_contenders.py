@@ -15,6 +15,7 @@ else:
 TOYNET = "ToyNet"
 MLP = "MLP"
 NUMPY = "numpy loop"
+TUNED = "tuned loop"
 
 
 def have_toynet():

@@ -14,11 +14,12 @@ from ._data import tabular
 from ._numpy_loop import NumpyLoopMLP, one_hot
 from ._results import Check, Row, Section, noise_check, ratio
 from ._timing import alternate, medians, noise
+from ._tuned_loop import TunedLoopMLP
 
 DTYPES = {"f64": np.float64, "f32": np.float32}
 
 
-def _contenders(X, y, Y, solver, activation, epochs, threads=None):
+def _contenders(X, y, Y, solver, activation, epochs, threads=None, tuned=True):
     params = C.epoch_params(solver, activation, epochs)
     np_params = {
         k: params[k]
@@ -52,9 +53,23 @@ def _contenders(X, y, Y, solver, activation, epochs, threads=None):
         NumpyLoopMLP(**np_params).fit(X, Y, epochs)
         return epochs
 
+    codes = np.unique(y, return_inverse=True)[1]
+
+    def tuned_loop():
+        TunedLoopMLP(
+            activation=activation,
+            solver=solver,
+            lr=params["learning_rate_init"],
+            alpha=params["alpha"],
+            batch_size=params["batch_size"],
+        ).fit(X, codes, len(np.unique(codes)), epochs)
+        return epochs
+
     out = {C.TOYNET: limited(toynet)} if C.have_toynet() else {}
     out[C.MLP] = limited(mlp)
     out[C.NUMPY] = limited(numpy_loop)
+    if tuned:
+        out[C.TUNED] = limited(tuned_loop)
     return out
 
 
@@ -65,18 +80,21 @@ def run(cfg, log=print):
         "epoch",
         f"Epoch time, {n:,} x 100, 1 hidden layer of 100, batch 200",
         "ms/epoch",
-        [C.TOYNET, C.MLP, C.NUMPY],
+        [C.TOYNET, C.MLP, C.NUMPY, C.TUNED],
         notes=[
             f"fit for exactly {epochs} epochs (tol off), time / epochs; "
             + f"median of {repeats} alternating repeats",
             "numpy loop = bare-numpy floor (same math, no loss evaluation)",
+            "tuned loop = the same math with every numpy overhead cut, the batch "
+            + "loss included (benchmarks/_tuned_loop.py): how low numpy goes here; "
+            + "tuned/MLP is informational",
         ],
     )
     dtype = Section(
         "dtype",
         "float32 vs float64 (epoch time ratio f32 / f64, same cases)",
         "ratio",
-        [f"{name} f32/f64" for name in (C.TOYNET, C.MLP, C.NUMPY)],
+        [f"{name} f32/f64" for name in (C.TOYNET, C.MLP, C.NUMPY, C.TUNED)],
         fmt="{:.2f}",
     )
     data = {}
@@ -110,6 +128,7 @@ def run(cfg, log=print):
                     [
                         Check("ToyNet/MLP", ratio(toy, vals[C.MLP]), 0.5),
                         Check("ToyNet/numpy", ratio(toy, vals[C.NUMPY]), 1.0),
+                        Check("tuned/MLP", ratio(vals[C.TUNED], vals[C.MLP])),
                         noise_check(noise(times, [(n, dt_name) for n in vals])),
                     ],
                 )
@@ -139,7 +158,8 @@ def _threads(cfg, data, log):
     log(f"  threads: {n_classes}-class {solver} {activation} f64 ...")
     contenders = {}
     for label, limit in (("default", None), ("1 thread", 1)):
-        for name, fn in _contenders(X, y, Y, solver, activation, epochs, limit).items():
+        fns = _contenders(X, y, Y, solver, activation, epochs, limit, tuned=False)
+        for name, fn in fns.items():
             contenders[(name, label)] = fn
     med = medians(alternate(contenders, repeats))
     section = Section(
