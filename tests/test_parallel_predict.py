@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _parallel
@@ -65,18 +64,6 @@ def test_predict_on_two_threads_matches_one_thread(kind, batch_norm, pools):
         assert _blas_threads() == 2  # restored after the call
     assert pools == [2]
     np.testing.assert_array_equal(threaded, serial)
-
-
-def test_threaded_predict_reads_sparse_rows(pools):
-    est = _fitted("classifier")
-    X = sp.csr_matrix(np.where(np.abs(X_BIG) > 1, X_BIG, 0))
-    with threadpool_limits(limits=1, user_api="blas"):
-        serial = est.predict_proba(X)
-    with threadpool_limits(limits=2, user_api="blas"):
-        threaded = est.predict_proba(X)
-    assert pools == [2]
-    np.testing.assert_array_equal(threaded, serial)
-    np.testing.assert_allclose(threaded, est.predict_proba(X.toarray()), rtol=1e-12)
 
 
 def test_few_chunks_stay_on_the_calling_thread(pools):
