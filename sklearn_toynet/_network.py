@@ -13,7 +13,6 @@ import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES, OUTPUT_ACTIVATIONS
 from ._batchnorm import batch_norm_backward, batch_norm_forward
-from ._parallel import run_split
 
 
 def init_weights(layer_units, init, activation, fit_intercept, rng, dtype):
@@ -274,9 +273,8 @@ class Network:
         """Output-layer activations for ``X``, computed a chunk of rows at a time.
 
         A chunk's widest layer holds about ``chunk_elements`` values (2 MiB in
-        float64), so the layers stay in cache; the chunks are shared out among
-        the BLAS threads (see ``_parallel``), each thread reusing one set of
-        buffers and writing its outputs straight into the result. Rows whose
+        float64), so the layers stay in cache, and the chunks reuse one set of
+        buffers and write their outputs straight into the result. Rows whose
         output is not finite (inputs so large that a product overflowed, then
         ``inf - inf``) are computed again with saturated layers. Call it under
         ``np.errstate(all="ignore")``.
@@ -286,16 +284,11 @@ class Network:
         dtype = self.coefs[-1].dtype
         chunk = max(64, chunk_elements // max(units + [X.shape[1]]))
         out = np.empty((n_samples, units[-1]), dtype=dtype)
-
-        def forward_chunks(starts):
-            rows = min(chunk, n_samples)
-            hidden = [np.empty((rows, n), dtype=dtype) for n in units[:-1]]
-            for start in starts:
-                stop = min(start + chunk, n_samples)
-                buffers = [b[: stop - start] for b in hidden] + [out[start:stop]]
-                self.forward(X[start:stop], buffers=buffers)
-
-        run_split(forward_chunks, range(0, n_samples, chunk))
+        hidden = [np.empty((min(chunk, n_samples), n), dtype=dtype) for n in units[:-1]]
+        for start in range(0, n_samples, chunk):
+            stop = min(start + chunk, n_samples)
+            buffers = [b[: stop - start] for b in hidden] + [out[start:stop]]
+            self.forward(X[start:stop], buffers=buffers)
         overflowed = np.flatnonzero(~np.isfinite(out).all(axis=1))
         if overflowed.size:
             X_rows = X[overflowed]
