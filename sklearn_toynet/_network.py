@@ -125,6 +125,10 @@ def _big(dtype):
 def _saturated(A, W):
     """``A`` clipped so that every entry of ``A @ W`` stays within ``_big``."""
     bound = _big(W.dtype) / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
+    if sp.issparse(A):  # clip the stored values; zeros are within any bound
+        A = A.copy()
+        np.clip(A.data, -bound, bound, out=A.data)
+        return A
     return np.clip(A, -bound, bound)
 
 

@@ -10,6 +10,7 @@ checks that no numpy overflow/invalid/divide warning escapes.
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 from sklearn_toynet._activations import ACTIVATIONS
@@ -116,3 +117,33 @@ def test_output_activations_and_losses_at_extreme_logits(dtype):
         ("poisson", np.abs(onehot), E),
     ]:
         assert np.isfinite(LOSSES[name](Y, P_, P_ - Y)).all(), name
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "bn"])
+@pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
+def test_activations_on_extreme_inputs_are_finite(activation, batch_norm, dtype):
+    clf = ToyNetClassifier(
+        hidden_layer_sizes=(6, 4),
+        activation=activation,
+        batch_norm=batch_norm,
+        max_iter=5,
+        random_state=0,
+    )
+    quiet_fit(clf, X.astype(dtype), Y3)
+    rows = as_dtype(EXTREME_ROWS, dtype)
+    layers = clf.activations(rows)
+    assert [a.shape for a in layers] == [(len(rows), n) for n in (3, 6, 4, 3)]
+    assert all(np.isfinite(a).all() and a.dtype == dtype for a in layers)
+    # The output layer is what predict_proba returns, extreme rows included.
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(layers[-1], clf.predict_proba(rows), rtol=rtol)
+
+
+def test_sparse_activations_on_extreme_inputs_are_finite():
+    clf = quiet_fit(ToyNetClassifier(hidden_layer_sizes=(6,), max_iter=5), X, Y3)
+    rows = sp.csr_matrix(EXTREME_ROWS)
+    layers = clf.activations(rows)
+    assert sp.issparse(layers[0]) and (layers[0] != rows).nnz == 0  # X as given
+    assert all(np.isfinite(a).all() for a in layers[1:])
+    np.testing.assert_allclose(layers[-1], clf.predict_proba(rows), rtol=1e-12)
