@@ -195,7 +195,8 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a multilabel indicator matrix.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the rows in the (weighted-mean) loss.
+            Weights of the rows in the (weighted-mean) loss. A row of weight 0
+            counts as absent: a mini-batch of only such rows takes no step.
 
         Returns
         -------

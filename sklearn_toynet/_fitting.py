@@ -51,6 +51,12 @@ def _validation_split(est, state, X, Y, sample_weight):
             "or the size of your dataset."
         )
     train, val = parts[0::2], parts[1::2]
+    if sample_weight is not None and not train[2].any():
+        raise ValueError(
+            "Every sample left for training after the validation split has "
+            "sample_weight 0. Give more samples a non-zero weight, or lower "
+            "'validation_fraction'."
+        )
     if sample_weight is None:
         train, val = (*train, None), (*val, None)
     return train, val

@@ -110,19 +110,24 @@ def run_epoch(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
         order = workspace.order = workspace.order[rng.permutation(n_samples)]
     if order is None and batch_size >= n_samples:  # full batch: the blog's case
         return train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng)
-    accumulated = 0.0
+    accumulated, rows_seen = 0.0, 0
     for start in range(0, n_samples, batch_size):
         if order is None:
             rows = slice(start, start + batch_size)
         else:
             rows = order[start : start + batch_size]
         sw = None if sample_weight is None else sample_weight[rows]
+        if sw is not None and not sw.any():
+            # Rows of weight 0 count as absent: a batch of only such rows has no
+            # loss to take a step on (its weighted mean would be 0 / 0).
+            continue
         X_batch, Y_batch = X[rows], Y[rows]
         batch_loss = train_step(
             net, optimizer, workspace, X_batch, Y_batch, sw, settings, rng
         )
         accumulated += batch_loss * X_batch.shape[0]
-    return accumulated / n_samples
+        rows_seen += X_batch.shape[0]
+    return accumulated / rows_seen
 
 
 def fit_lbfgs(

@@ -83,3 +83,35 @@ def test_class_weight_equals_the_matching_sample_weights(solver):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
     plain = quiet(ToyNetClassifier(**params), X, y, sample_weight=user_weight)
     assert not np.allclose(plain.coefs_[0], by_class.coefs_[0])
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_batches_of_zero_weight_rows_are_skipped(solver):
+    # MLPClassifier raises ZeroDivisionError on such a batch; rows of weight 0
+    # count as absent, so a batch of only them takes no step.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    y[:5] = [0, 1, 0, 1, 1]
+    sample_weight = np.r_[np.ones(5), np.zeros(35)]
+    params = dict(
+        hidden_layer_sizes=(4,), solver=solver, batch_size=5, shuffle=False,
+        max_iter=20, tol=None, random_state=0,
+    )  # fmt: skip
+    masked = ToyNetClassifier(**params).fit(X, y, sample_weight=sample_weight)
+    alone = ToyNetClassifier(**params).fit(X[:5], y[:5], sample_weight=np.ones(5))
+    # (the epoch loss is a row-weighted mean of batch losses: equal to rounding)
+    np.testing.assert_allclose(masked.loss_curve_, alone.loss_curve_, rtol=1e-12)
+    for a, b in zip(
+        masked.coefs_ + masked.intercepts_, alone.coefs_ + alone.intercepts_
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_zero_weights_left_for_training_after_the_validation_split_raise():
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    y = np.arange(20) % 2
+    sample_weight = np.r_[1.0, np.zeros(19)]
+    clf = ToyNetClassifier(early_stopping=True, validation_fraction=0.5, random_state=1)
+    with pytest.raises(ValueError, match="left for training .* sample_weight 0"):
+        clf.fit(X, y, sample_weight=sample_weight)
