@@ -2,7 +2,8 @@
 
 Training normalizes ``Z`` with the batch's own mean and variance and folds them
 into running estimates; prediction uses only the running estimates, so the output
-for a row never depends on the other rows passed with it.
+for a row never depends on the other rows passed with it. With sample weights the
+batch statistics are weighted, so a row of weight 2 counts as two rows.
 """
 
 from dataclasses import dataclass
@@ -19,33 +20,47 @@ class BatchNormCache:
     Z_hat: np.ndarray  # the normalized pre-activations
     inv_std: np.ndarray  # 1 / sqrt(batch variance + eps), one per unit
     gamma: np.ndarray
+    # Each row's share of the statistics: 1 / n, or a column of the rows'
+    # weights over the batch's total weight.
+    row_share: np.ndarray | float
 
 
-def batch_norm_forward(Z, gamma, beta, running_mean, running_var, *, train, momentum):
+def batch_norm_forward(
+    Z, gamma, beta, running_mean, running_var, *, train, momentum, sample_weight=None
+):
     """Normalize ``Z`` per unit, then scale by ``gamma`` and shift by ``beta``.
 
-    With ``train`` the batch statistics are used, and when ``momentum`` is not None
-    ``running_mean``/``running_var`` move towards them in place. Returns the new
-    pre-activations and a cache (None when not training).
+    With ``train`` the batch statistics (weighted by ``sample_weight`` if given)
+    are used, and when ``momentum`` is not None ``running_mean``/``running_var``
+    move towards them in place. Returns the new pre-activations and a cache (None
+    when not training).
 
     A batch of one row (the last of an epoch when ``batch_size`` leaves one over,
-    or a one-row ``partial_fit``) has variance 0 and its row as its mean: no
-    estimate of the data's statistics, so it leaves the running ones alone.
+    or a one-row ``partial_fit``; rows of weight 0 do not count) has variance 0
+    and its row as its mean: no estimate of the data's statistics, so it leaves
+    the running ones alone.
     """
-    if train:
-        mean = Z.mean(axis=0)
-        var = Z.var(axis=0)
-        if momentum is not None and Z.shape[0] > 1:
+    row_share = 1.0 / Z.shape[0]
+    if not train:
+        mean, var = running_mean, running_var
+    else:
+        if sample_weight is None:
+            mean, var = Z.mean(axis=0), Z.var(axis=0)
+            n_rows = Z.shape[0]
+        else:
+            row_share = (sample_weight / sample_weight.sum())[:, None]
+            mean = (row_share * Z).sum(axis=0)
+            var = (row_share * (Z - mean) ** 2).sum(axis=0)
+            n_rows = np.count_nonzero(sample_weight)
+        if momentum is not None and n_rows > 1:
             running_mean *= 1 - momentum
             running_mean += momentum * mean
             running_var *= 1 - momentum
             running_var += momentum * var
-    else:
-        mean, var = running_mean, running_var
     inv_std = 1 / np.sqrt(var + EPSILON)
     Z_hat = (Z - mean) * inv_std
     out = Z_hat * gamma + beta
-    cache = BatchNormCache(Z_hat, inv_std, gamma) if train else None
+    cache = BatchNormCache(Z_hat, inv_std, gamma, row_share) if train else None
     return out, cache
 
 
@@ -53,16 +68,14 @@ def batch_norm_backward(cache, delta):
     """Send ``delta`` (dLoss/d output) back through the normalization.
 
     Returns ``(delta_Z, grad_gamma, grad_beta)``. ``delta`` already carries the
-    batch's 1/n scaling, so the batch means below use ``n`` only for the
-    statistics' own dependence on every row.
+    loss's row weights (1/n, or the sample weights), so ``row_share`` enters only
+    through the statistics' own dependence on every row.
     """
-    n = delta.shape[0]
     grad_gamma = np.einsum("ij,ij->j", delta, cache.Z_hat)
     grad_beta = delta.sum(axis=0)
     # d Z_hat, then through the mean and variance that every row shares.
     delta_hat = delta * cache.gamma
-    delta_Z = (
-        delta_hat - (delta_hat.sum(axis=0) + cache.Z_hat * grad_gamma * cache.gamma) / n
-    )
+    shared = delta_hat.sum(axis=0) + cache.Z_hat * grad_gamma * cache.gamma
+    delta_Z = delta_hat - cache.row_share * shared
     delta_Z *= cache.inv_std
     return delta_Z, grad_gamma, grad_beta

@@ -191,13 +191,15 @@ class Network:
         bn_momentum=None,
         buffers=None,
         saturate=False,
+        sample_weight=None,
     ):
         """Propagate ``X`` through every layer and return the cache of activations.
 
         ``train`` turns on dropout (masks drawn from ``rng``) and batch
-        statistics; ``buffers`` (one array per layer, ``n_samples`` rows) are
-        written in place of fresh allocations. ``saturate`` clips each layer's
-        input so no pre-activation can overflow, for inputs near the float limit.
+        statistics (weighted by ``sample_weight``); ``buffers`` (one array per
+        layer, ``n_samples`` rows) are written in place of fresh allocations.
+        ``saturate`` clips each layer's input so no pre-activation can overflow,
+        for inputs near the float limit.
         """
         cache = ForwardCache(A=[X], H=[X])
         last = self.n_layers - 1
@@ -221,6 +223,7 @@ class Network:
                     bn.running_vars[i],
                     train=train,
                     momentum=bn_momentum,
+                    sample_weight=sample_weight,
                 )
                 if saturate:
                     _clip_to_big(Z)

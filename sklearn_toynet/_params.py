@@ -150,8 +150,8 @@ batch_norm : bool, default=False
     Normalize each hidden layer's pre-activations over the batch, with a learned
     scale and shift. Prediction uses running statistics gathered in training, so a
     row's prediction never depends on the other rows. Helps deep logistic or tanh
-    stacks train. The batch statistics are unweighted: with ``sample_weight``, a
-    weighted row is not the same as repeated rows.
+    stacks train. The batch statistics are weighted by ``sample_weight``, as
+    repeated rows would count.
 
 max_grad_norm : float or None, default=None
     Clip the global L2 norm of the gradient to this value before each update (the

@@ -35,7 +35,12 @@ def loss_and_gradient(
     """
     buffers, deltas = (None, None) if workspace is None else workspace.arrays(X)
     cache = net.forward(
-        X, train=True, rng=rng, bn_momentum=bn_momentum, buffers=buffers
+        X,
+        train=True,
+        rng=rng,
+        bn_momentum=bn_momentum,
+        buffers=buffers,
+        sample_weight=sample_weight,
     )
     value, delta = loss_and_delta(
         loss, net.out_activation, Y, cache.output, sample_weight
@@ -168,5 +173,5 @@ def fit_lbfgs(
     flat[...] = result.x
     if net.batch_norm is not None:
         # Leave the running statistics at those of the returned weights.
-        net.forward(X, train=True, bn_momentum=1.0)
+        net.forward(X, train=True, bn_momentum=1.0, sample_weight=sample_weight)
     return result

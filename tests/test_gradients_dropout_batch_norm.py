@@ -94,3 +94,23 @@ def test_batch_norm_with_dropout_gradient_matches_finite_differences():
         rng=lambda: np.random.RandomState(5),
     )
     assert_gradients_match(grads, numeric)
+
+
+@pytest.mark.parametrize(
+    "pairing", ["log_loss-softmax-multiclass", "squared_error-identity"]
+)
+def test_weighted_batch_norm_gradient_matches_finite_differences(pairing):
+    net, X, Y, loss = make_problem(pairing, "tanh", (5, 4), True, n_samples=10)
+    rng = np.random.RandomState(4)
+    net.batch_norm = BatchNormState.fresh([5, 4], np.float64)
+    net.batch_norm.gammas = [rng.uniform(0.5, 1.5, n) for n in (5, 4)]
+    sample_weight = rng.uniform(0.1, 3.0, len(X))
+    sample_weight[2] = 0.0  # a row that counts as absent
+    grads, numeric = analytic_and_numeric(
+        net, X, Y, sample_weight, loss, alpha=0.05, bn_momentum=None
+    )
+    assert_gradients_match(grads, numeric)
+    # The weights reach the batch statistics, not only the loss.
+    weighted = net.forward(X, train=True, sample_weight=sample_weight).output
+    plain = net.forward(X, train=True).output
+    assert not np.allclose(weighted[sample_weight > 0], plain[sample_weight > 0])
