@@ -53,7 +53,7 @@ def _contenders(X, y, Y, solver, activation, epochs, threads=None, tuned=True):
         NumpyLoopMLP(**np_params).fit(X, Y, epochs)
         return epochs
 
-    codes = np.unique(y, return_inverse=True)[1]
+    classes, codes = np.unique(y, return_inverse=True)
 
     def tuned_loop():
         TunedLoopMLP(
@@ -62,7 +62,7 @@ def _contenders(X, y, Y, solver, activation, epochs, threads=None, tuned=True):
             lr=params["learning_rate_init"],
             alpha=params["alpha"],
             batch_size=params["batch_size"],
-        ).fit(X, codes, len(np.unique(codes)), epochs)
+        ).fit(X, codes, len(classes), epochs)
         return epochs
 
     out = {C.TOYNET: limited(toynet)} if C.have_toynet() else {}
