@@ -25,6 +25,18 @@ def as_dtype(rows, dtype):
     return np.clip(rows, -limit, limit).astype(dtype)
 
 
+def fitted(y, activation, batch_norm, dtype):
+    """A briefly trained two-hidden-layer classifier, in ``dtype``."""
+    clf = ToyNetClassifier(
+        hidden_layer_sizes=(6, 4),
+        activation=activation,
+        batch_norm=batch_norm,
+        max_iter=5,
+        random_state=0,
+    )
+    return quiet_fit(clf, X.astype(dtype), y)
+
+
 # -- predicting on extreme inputs ---------------------------------------------------
 
 
@@ -34,14 +46,7 @@ def as_dtype(rows, dtype):
 @pytest.mark.parametrize("target", TARGETS)
 def test_predict_on_extreme_inputs_is_finite(target, activation, batch_norm, dtype):
     y = TARGETS[target]
-    clf = ToyNetClassifier(
-        hidden_layer_sizes=(6, 4),
-        activation=activation,
-        batch_norm=batch_norm,
-        max_iter=5,
-        random_state=0,
-    )
-    quiet_fit(clf, X.astype(dtype), y)
+    clf = fitted(y, activation, batch_norm, dtype)
     rows = as_dtype(EXTREME_ROWS, dtype)
     proba = clf.predict_proba(rows)
     assert proba.dtype == dtype
@@ -123,14 +128,7 @@ def test_output_activations_and_losses_at_extreme_logits(dtype):
 @pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "bn"])
 @pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
 def test_activations_on_extreme_inputs_are_finite(activation, batch_norm, dtype):
-    clf = ToyNetClassifier(
-        hidden_layer_sizes=(6, 4),
-        activation=activation,
-        batch_norm=batch_norm,
-        max_iter=5,
-        random_state=0,
-    )
-    quiet_fit(clf, X.astype(dtype), Y3)
+    clf = fitted(Y3, activation, batch_norm, dtype)
     rows = as_dtype(EXTREME_ROWS, dtype)
     layers = clf.activations(rows)
     assert [a.shape for a in layers] == [(len(rows), n) for n in (3, 6, 4, 3)]
