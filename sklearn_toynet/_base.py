@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 from ._callbacks import CallbackSupportMixin, EpochHooks
 from ._fitting import fit_full_batch, fit_stochastic
 from ._network import BatchNormState, Network, init_weights
+from ._validation import check_validation_set
 
 
 def _has_stochastic_solver(est):
@@ -73,6 +74,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_norm": ["boolean"],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "scoring": [str, callable, None],
     }
 
     # -- hooks the subclasses fill in ------------------------------------------------
@@ -138,6 +140,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             "loss_curve_": [],
             "best_loss_": None if early else np.inf,
             "validation_scores_": [] if early else None,
+            "validation_loss_curve_": [] if early else None,
             "best_validation_score_": -np.inf if early else None,
             "n_layers_": len(units),
             "n_outputs_": n_outputs,
@@ -169,7 +172,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
 
-    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None, **val):
         """Fit, or raise leaving every attribute exactly as it was before the call.
 
         Validation records ``classes_``, ``n_features_in_``, ... before training
@@ -179,7 +182,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         before = dict(vars(self))
         try:
             return self._fit_unguarded(
-                X, y, sample_weight, incremental=incremental, classes=classes
+                X, y, sample_weight, incremental=incremental, classes=classes, **val
             )
         except BaseException:
             # Keep the callback bookkeeping: _fit_context tears callbacks down after.
@@ -189,7 +192,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             raise
 
     def _fit_unguarded(
-        self, X, y, sample_weight=None, *, incremental=False, classes=None
+        self, X, y, sample_weight=None, *, incremental=False, classes=None, **val
     ):
         # Parameters were validated by the public method's ``_fit_context``.
         self._hidden_units()
@@ -201,6 +204,8 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 X, y, first_call=first_call, incremental=incremental, classes=classes
             )
         sample_weight = self._sample_weight(X, y, sample_weight)
+        # fit's X_val, y_val, sample_weight_val (lbfgs ignores them, as early_stopping)
+        validation = check_validation_set(self, X, Y, **val) if val else None
         if first_call:
             state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
         else:
@@ -216,7 +221,16 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 fit_full_batch(self, state, net, flat, X, Y, sample_weight, hooks)
             else:
                 fit_stochastic(
-                    self, state, net, flat, X, Y, sample_weight, incremental, hooks
+                    self,
+                    state,
+                    net,
+                    flat,
+                    X,
+                    Y,
+                    sample_weight,
+                    incremental,
+                    hooks,
+                    validation,
                 )
         hooks.end_fit()
         # Adopt the trained state only now: a call that raised changed nothing.

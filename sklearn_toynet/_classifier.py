@@ -176,16 +176,28 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             P = P.ravel()
         return self._label_binarizer.inverse_transform(P)
 
-    def _outputs_score(self, net, X, Y, sample_weight):
-        y_true = self._label_binarizer.inverse_transform(
+    def _decode_targets(self, Y):
+        return self._label_binarizer.inverse_transform(
             Y.ravel() if Y.shape[1] == 1 else Y
         )
+
+    def _outputs_score(self, net, X, Y, sample_weight):
+        y_true = self._decode_targets(Y)
         return accuracy_score(
             y_true, self._decode(net.predict(X)), sample_weight=sample_weight
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to ``X`` and ``y``.
 
         Parameters
@@ -197,13 +209,28 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows in the (weighted-mean) loss. A row of weight 0
             counts as absent: a mini-batch of only such rows takes no step.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Rows early stopping scores instead of a ``validation_fraction``
+            split (needs ``early_stopping=True``; ignored by "lbfgs"). In a
+            Pipeline, ``transform_input=["X_val"]`` transforms them as ``X``.
+        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+            Their labels, of classes seen in ``y``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Their weights (times ``class_weight``) in the validation loss and score.
 
         Returns
         -------
         self : ToyNetClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)

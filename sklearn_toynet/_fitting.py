@@ -21,6 +21,7 @@ from ._stopping import (
     update_no_improvement,
 )
 from ._training import Workspace, fit_lbfgs, run_epoch
+from ._validation import ValidationMonitor, ValidationSet, start_validation
 
 
 def make_optimizer(est, params):
@@ -59,7 +60,7 @@ def _validation_split(est, state, X, Y, sample_weight):
         )
     if sample_weight is None:
         train, val = (*train, None), (*val, None)
-    return train, val
+    return train, ValidationSet(*val)
 
 
 def _batch_size(est, n_samples):
@@ -82,17 +83,21 @@ def _record_epoch(est, state, loss, n_samples):
         print("Iteration %d, loss = %.8f" % (state["n_iter_"], loss))
 
 
-def _record_validation(est, state, score):
+def _record_validation(est, state, loss, score):
+    state["validation_loss_curve_"].append(loss)
     state["validation_scores_"].append(score)
     if est.verbose:
         print("Validation score: %f" % score)
 
 
-def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hooks):
+def fit_stochastic(
+    est, state, net, flat, X, Y, sample_weight, incremental, hooks, validation=None
+):
     """Run epochs of "sgd" or "adam" on ``net`` until a stopping rule fires.
 
     ``hooks`` (see ``_callbacks``) runs the estimator's callbacks around each
-    epoch; one that asks to stop ends the fit after that epoch.
+    epoch; one that asks to stop ends the fit after that epoch. Early stopping
+    scores ``validation`` (a ``ValidationSet``) when given, else a split of ``X``.
     """
     if state.get("_optimizer") is None or not incremental:
         state["_optimizer"] = make_optimizer(est, [flat])
@@ -102,9 +107,12 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
     state["n_iter_"] = 0
     early_stopping = est.early_stopping and not incremental
     if early_stopping:
-        (X, Y, sample_weight), validation = _validation_split(
-            est, state, X, Y, sample_weight
-        )
+        if validation is None:
+            (X, Y, sample_weight), validation = _validation_split(
+                est, state, X, Y, sample_weight
+            )
+        start_validation(state)
+        monitor = ValidationMonitor(est, state, validation)
     settings = est._train_settings(batch_size=_batch_size(est, X.shape[0]))
     workspace = Workspace(net, flat)
     rng = state["_rng"]
@@ -125,11 +133,12 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
                 # is no error; the epoch scores NaN and the best weights return.
                 hooks.abandon_epoch()
                 _record_epoch(est, state, loss, X.shape[0])
+                state["validation_loss_curve_"].append(np.nan)
                 state["validation_scores_"].append(np.nan)
                 break
             _record_epoch(est, state, loss, X.shape[0])
             if early_stopping:
-                _record_validation(est, state, est._outputs_score(net, *validation))
+                _record_validation(est, state, *monitor.evaluate(net))
             update_no_improvement(est, state, early_stopping, net)
             optimizer.iteration_ends(state["t_"])
             if hooks.end_epoch():

@@ -158,6 +158,15 @@ max_grad_norm : float or None, default=None
     blog's "delta trimming"). Keeps a too-large learning rate from blowing up the
     weights; ``None`` never clips. "sgd" and "adam" only: "lbfgs" chooses its own
     step lengths and ignores it.
+
+scoring : str, callable or None, default=None
+    What ``early_stopping`` follows on the validation rows (HistGradientBoosting's
+    name). None: MLPClassifier's score, accuracy (or R^2 for regression). "loss":
+    the validation loss (``validation_scores_`` holds its negation, so that higher
+    is better). Any other string names a scikit-learn scorer ("roc_auc",
+    "neg_log_loss", ...); a callable ``scorer(estimator, X, y)`` is one. The
+    weights restored at the end are those of the best epoch by this criterion.
+    Unused without ``early_stopping``.
 """
 )
 
@@ -198,8 +207,13 @@ loss_curve_ : list of float
     The loss after each epoch (or L-BFGS iteration).
 
 validation_scores_ : list of float or None
-    The score (accuracy, or R^2 for regression) on the held-out split after
-    each epoch with ``early_stopping``; else None.
+    The score (accuracy, or R^2 for regression, or as ``scoring`` says) on the
+    validation rows (``X_val`` or the held-out split) after each epoch with
+    ``early_stopping``; else None.
+
+validation_loss_curve_ : list of float or None
+    The loss on the validation rows after each epoch with ``early_stopping``
+    (without the L2 penalty; ``sample_weight_val`` applied); else None.
 
 best_validation_score_ : float or None
     The best of ``validation_scores_``; None without ``early_stopping``.

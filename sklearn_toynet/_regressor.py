@@ -86,11 +86,23 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         self._y_was_1d = y.ndim == 1 if first_call else self._y_was_1d
         return X, y.reshape(len(y), -1).astype(X.dtype)
 
+    def _decode_targets(self, Y):
+        return Y.ravel() if self._y_was_1d else Y
+
     def _outputs_score(self, net, X, Y, sample_weight):
         return r2_score(Y, net.predict(X), sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to ``X`` and ``y``.
 
         Parameters
@@ -102,13 +114,28 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows in the (weighted-mean) loss. A row of weight 0
             counts as absent: a mini-batch of only such rows takes no step.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Rows early stopping scores instead of a ``validation_fraction``
+            split (needs ``early_stopping=True``; ignored by "lbfgs"). In a
+            Pipeline, ``transform_input=["X_val"]`` transforms them as ``X``.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Their target values.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Their weights in the validation loss and score.
 
         Returns
         -------
         self : ToyNetRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
