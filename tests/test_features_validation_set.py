@@ -1,4 +1,4 @@
-"""fit(X_val=, y_val=, sample_weight_val=): early stopping on a validation set of one's own.
+"""fit(X_val=, y_val=, ...): early stopping on a validation set of its own.
 
 The given set replaces the ``validation_fraction`` split (every training row
 trains); it is validated as ``X``/``y`` are, and misuse is refused by name, as
