@@ -5,10 +5,13 @@ trains); it is validated as ``X``/``y`` are, and misuse is refused by name, as
 HistGradientBoosting refuses it. A refused call changes nothing.
 """
 
+import inspect
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.datasets import make_classification, make_regression
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import log_loss
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
@@ -200,3 +203,12 @@ def test_warm_start_can_turn_early_stopping_on():
     quiet_fit(clf, X_TRAIN, Y_TRAIN, X_val=X_VAL, y_val=Y_VAL)
     assert len(clf.validation_scores_) == len(clf.validation_loss_curve_) == 8
     assert clf.best_validation_score_ == max(clf.validation_scores_)
+
+
+@pytest.mark.parametrize("Est", [ToyNetClassifier, ToyNetRegressor])
+def test_fit_signature_is_hist_gradient_boostings(Est):
+    ours = inspect.signature(Est.fit).parameters
+    hgbt = inspect.signature(HistGradientBoostingClassifier.fit).parameters
+    assert [(p.name, p.kind, p.default) for p in ours.values()] == [
+        (p.name, p.kind, p.default) for p in hgbt.values()
+    ]
