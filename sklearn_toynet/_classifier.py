@@ -223,14 +223,8 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         self : ToyNetClassifier
             The fitted estimator.
         """
-        return self._fit(
-            X,
-            y,
-            sample_weight,
-            X_val=X_val,
-            y_val=y_val,
-            sample_weight_val=sample_weight_val,
-        )
+        val = dict(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
+        return self._fit(X, y, sample_weight, **val)
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)

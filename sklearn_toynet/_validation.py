@@ -86,7 +86,10 @@ def check_validation_set(est, X, Y, X_val, y_val, sample_weight_val):
             f"after encoding, but y has {Y.shape[1]}."
         )
     if sample_weight_val is not None or getattr(est, "class_weight", None):
-        sample_weight_val = est._sample_weight(X_val, y_val, sample_weight_val)
+        try:
+            sample_weight_val = est._sample_weight(X_val, y_val, sample_weight_val)
+        except ValueError as error:
+            raise ValueError(f"sample_weight_val: {error}") from error
     return ValidationSet(X_val, Y_val, sample_weight_val)
 
 

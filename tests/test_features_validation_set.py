@@ -80,6 +80,17 @@ def test_class_weight_weighs_the_given_validation_rows_too():
     )
 
 
+def test_balanced_class_weight_balances_the_validation_set_by_its_own_counts():
+    rows = np.r_[np.flatnonzero(Y_VAL == 0)[:20], np.flatnonzero(Y_VAL == 1)[:40]]
+    clf = quiet_fit(early(max_iter=1, tol=None, class_weight="balanced"),
+                    X_TRAIN, Y_TRAIN, X_val=X_VAL[rows], y_val=Y_VAL[rows])  # fmt: skip
+    weights = np.where(Y_VAL[rows] == 0, 60 / (2 * 20), 60 / (2 * 40))
+    P = clf.predict_proba(X_VAL[rows])
+    assert clf.validation_loss_curve_[0] == pytest.approx(
+        log_loss(Y_VAL[rows], P, sample_weight=weights), rel=1e-10
+    )
+
+
 def test_validation_set_takes_float32_sparse_and_label_strings():
     labels = np.array(["no", "yes"])
     X32 = X_TRAIN.astype(np.float32)
@@ -131,11 +142,11 @@ def test_pandas_validation_set_keeps_feature_names():
         (dict(X_val=np.full_like(X_VAL, np.nan), y_val=Y_VAL), "X_val: Input X"),
         (
             dict(X_val=X_VAL, y_val=Y_VAL, sample_weight_val=-np.ones(100)),
-            "Negative values in data passed to `sample_weight`",
+            "sample_weight_val: Negative values",
         ),
         (
             dict(X_val=X_VAL, y_val=Y_VAL, sample_weight_val=np.zeros(100)),
-            "at least one non-zero",
+            "sample_weight_val: Sample weights must contain at least one non-zero",
         ),
     ],
 )
