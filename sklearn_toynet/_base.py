@@ -82,8 +82,8 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         """Return ``(X, Y)``: ``Y`` the 2-D float targets the network fits."""
         raise NotImplementedError
 
-    def _outputs_score(self, net, X, Y, sample_weight):
-        """The score (accuracy, R^2) of ``net`` on encoded targets ``Y``."""
+    def _outputs_score(self, net, X, Y, sample_weight, P=None):
+        """The score (accuracy, R^2) of ``net`` (or its outputs ``P``) on ``Y``."""
         raise NotImplementedError
 
     def _stratify_validation(self, Y):

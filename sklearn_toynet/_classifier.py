@@ -181,11 +181,10 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             Y.ravel() if Y.shape[1] == 1 else Y
         )
 
-    def _outputs_score(self, net, X, Y, sample_weight):
+    def _outputs_score(self, net, X, Y, sample_weight, P=None):
+        P = net.predict(X) if P is None else P
         y_true = self._decode_targets(Y)
-        return accuracy_score(
-            y_true, self._decode(net.predict(X)), sample_weight=sample_weight
-        )
+        return accuracy_score(y_true, self._decode(P), sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(

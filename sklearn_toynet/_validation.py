@@ -172,7 +172,7 @@ class ValidationMonitor:
             return loss, -loss
         if self._scorer is None:
             return loss, est._outputs_score(
-                net, validation.X, validation.Y, validation.sample_weight
+                net, validation.X, validation.Y, validation.sample_weight, P
             )
         kwargs = {}
         if validation.sample_weight is not None:
