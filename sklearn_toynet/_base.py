@@ -88,6 +88,10 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
     def _stratify_validation(self, Y):
         return False
 
+    def _loss_params(self):
+        """The loss's own parameters, as keywords of its functions in ``_losses``."""
+        return {}
+
     def _sample_weight(self, X, y, sample_weight):
         if sample_weight is None:
             return None
@@ -122,6 +126,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
     def _train_settings(self, batch_size):
         return {
             "loss": self.loss,
+            "loss_params": self._loss_params(),
             "alpha": self.alpha,
             "batch_size": batch_size,
             "shuffle": self.shuffle,
