@@ -60,8 +60,9 @@ def huber(Y, P, error, *, huber_delta):
     """Huber's loss, per entry: quadratic near the target, linear far from it.
 
     Half the squared error up to ``huber_delta``, then
-    ``huber_delta * (|error| - huber_delta / 2)``. Written as ``m * (|error| - m / 2)`` with ``m = min(|error|, huber_delta)``,
-    which is both cases at once and never squares a large error.
+    ``huber_delta * (|error| - huber_delta / 2)``. Written as
+    ``m * (|error| - m / 2)`` with ``m = min(|error|, huber_delta)``, which is
+    both cases at once and never squares a large error.
     """
     size = np.abs(error)
     m = np.minimum(size, huber_delta)

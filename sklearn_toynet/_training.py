@@ -31,9 +31,9 @@ def loss_and_gradient(
     The loss is the (weighted) mean over rows plus the L2 penalty
     ``alpha / 2 * sum(W**2) / n``, as MLPClassifier; ``grads`` is its exact
     gradient. ``loss_params`` are the loss's own parameters (a dict, such as
-    ``{"huber_delta": 1.0}``). ``rng`` draws dropout masks; ``bn_momentum`` moves batch norm's
-    running statistics (None: they stay); a ``workspace`` lends both passes
-    their arrays.
+    ``{"huber_delta": 1.0}``). ``rng`` draws dropout masks; ``bn_momentum``
+    moves batch norm's running statistics (None: they stay); a ``workspace``
+    lends both passes their arrays.
     """
     buffers, deltas = (None, None) if workspace is None else workspace.arrays(X)
     cache = net.forward(

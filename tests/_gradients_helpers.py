@@ -10,7 +10,8 @@ returns, in float64; ``assert_gradients_match`` compares them within ``RTOL`` an
 
 import numpy as np
 
-from sklearn_toynet._activations import HIDDEN_ACTIVATIONS, per_layer
+from sklearn_toynet._activations import HIDDEN_ACTIVATIONS as _ALL_HIDDEN
+from sklearn_toynet._activations import per_layer
 from sklearn_toynet._network import Network, init_weights
 from sklearn_toynet._training import loss_and_gradient
 
@@ -18,6 +19,7 @@ EPS = 1e-6
 RTOL = 1e-5
 ATOL = 1e-8
 
+HIDDEN_ACTIVATIONS = list(_ALL_HIDDEN)
 # Activations with a kink at 0, where a step of EPS across it breaks the check.
 KINKED = {"relu", "leaky_relu"}
 DEPTHS = [(), (5,), (4, 3)]
