@@ -11,7 +11,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.model_selection import GridSearchCV
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 
@@ -116,3 +118,14 @@ def test_grid_search_over_activation_tuples():
     assert list(search.cv_results_["param_activation"]) == grid["activation"]
     assert search.best_estimator_.activation == search.best_params_["activation"]
     assert search.score(X_IRIS, Y_IRIS) > 0.9
+
+
+def test_the_new_options_are_extras_mlp_refuses():
+    # The drop-in page lists them as additions: MLP itself rejects each one.
+    for activation in [*NEW, ("relu", "tanh")]:
+        mlp = MLPClassifier(hidden_layer_sizes=(4, 3), activation=activation)
+        with pytest.raises(InvalidParameterError):
+            mlp.fit(X_IRIS, Y_IRIS)
+    for loss in ["absolute_error", "huber", "quantile"]:
+        with pytest.raises(InvalidParameterError):
+            MLPRegressor(loss=loss).fit(X_IRIS, X_IRIS[:, 0])
