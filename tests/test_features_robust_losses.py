@@ -60,6 +60,8 @@ def test_two_quantile_models_make_a_band_that_widens_with_the_noise():
     low = quiet_fit(regressor("quantile", quantile=0.1), X, Y_SPREAD).predict(X)
     high = quiet_fit(regressor("quantile", quantile=0.9), X, Y_SPREAD).predict(X)
     assert np.mean(low < high) > 0.99
+    inside = np.mean((low <= Y_SPREAD) & (high >= Y_SPREAD))
+    assert abs(inside - 0.8) < 0.07
     width = high - low
     assert width[np.abs(X[:, 0]) > 2].mean() > 1.5 * width[np.abs(X[:, 0]) < 1].mean()
 
