@@ -241,7 +241,7 @@ class Network:
                     _clip_to_big(Z)
                 cache.bn.append(bn_cache)
             # gelu and silu keep Z for their derivatives; the others overwrite it.
-            cache.Z.append(Z.copy() if names[i] in NEEDS_Z else None)
+            cache.Z.append(Z.copy() if train and names[i] in NEEDS_Z else None)
             H = ACTIVATIONS[names[i]](Z)
             cache.H.append(H)
             if train and self.dropout > 0:
