@@ -31,13 +31,14 @@ quantile : float, default=0.5
 
 huber_delta : float, default=1.0
     Where ``loss="huber"`` turns from quadratic to linear: errors larger than
-    this (in the units of ``y``) count linearly, so outliers pull less. A fixed
-    threshold keeps the loss, and so ``loss_curve_`` and L-BFGS's objective, the
-    same function through the fit; 1.0 suits a standardized ``y`` (one
-    standard deviation; scale it with ``y``'s spread otherwise). Named so as
-    not to be taken for ``alpha`` (the L2 penalty) or ``epsilon`` (Adam's),
-    which HuberRegressor's and GradientBoostingRegressor's names for it would
-    be. Ignored by other losses.
+    this (in the units of ``y``) count linearly, so outliers pull less. The
+    default 1.0 is one standard deviation of a standardized ``y`` (scale it
+    with ``y``'s spread otherwise). A fixed threshold, not one re-estimated from
+    the residuals, keeps the loss the same function through the fit, so
+    ``loss_curve_`` values compare and L-BFGS's objective stays consistent.
+    HuberRegressor calls its threshold ``epsilon`` and
+    GradientBoostingRegressor sets it through ``alpha``: here those names are
+    Adam's term and the L2 penalty, hence this one. Ignored by other losses.
 """
 )
 
