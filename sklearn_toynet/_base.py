@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 from ._callbacks import CallbackSupportMixin, EpochHooks
 from ._fitting import fit_full_batch, fit_stochastic
 from ._network import BatchNormState, Network, init_weights
+from ._params import ACTIVATION_CONSTRAINTS
 from ._validation import check_validation_set
 
 
@@ -41,7 +42,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "activation": ACTIVATION_CONSTRAINTS,
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -89,6 +90,10 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
     def _stratify_validation(self, Y):
         return False
 
+    def _loss_params(self):
+        """The loss's own parameters, as keywords of its functions in ``_losses``."""
+        return {}
+
     def _sample_weight(self, X, y, sample_weight):
         if sample_weight is None:
             return None
@@ -107,11 +112,23 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
         if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        self._check_activation_count(len(sizes))
         return [int(s) for s in sizes]
+
+    def _check_activation_count(self, n_hidden):
+        """A tuple of activations must name one per hidden layer."""
+        if isinstance(self.activation, str) or len(self.activation) == n_hidden:
+            return
+        raise ValueError(
+            f"activation={tuple(self.activation)} names {len(self.activation)} "
+            f"activation(s), but hidden_layer_sizes={self.hidden_layer_sizes} has "
+            f"{n_hidden} hidden layer(s): give one name per hidden layer."
+        )
 
     def _train_settings(self, batch_size):
         return {
             "loss": self.loss,
+            "loss_params": self._loss_params(),
             "alpha": self.alpha,
             "batch_size": batch_size,
             "shuffle": self.shuffle,
@@ -152,6 +169,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
 
     def _network(self, state=None):
         state = vars(self) if state is None else state
+        self._check_activation_count(len(state["coefs_"]) - 1)
         return Network(
             coefs=state["coefs_"],
             intercepts=state["intercepts_"],

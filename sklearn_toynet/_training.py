@@ -21,6 +21,7 @@ def loss_and_gradient(
     *,
     loss,
     alpha,
+    loss_params=None,
     rng=None,
     bn_momentum=None,
     workspace=None,
@@ -29,9 +30,10 @@ def loss_and_gradient(
 
     The loss is the (weighted) mean over rows plus the L2 penalty
     ``alpha / 2 * sum(W**2) / n``, as MLPClassifier; ``grads`` is its exact
-    gradient. ``rng`` draws dropout masks; ``bn_momentum`` moves batch norm's
-    running statistics (None: they stay); a ``workspace`` lends both passes
-    their arrays.
+    gradient. ``loss_params`` are the loss's own parameters (a dict, such as
+    ``{"huber_delta": 1.0}``). ``rng`` draws dropout masks; ``bn_momentum``
+    moves batch norm's running statistics (None: they stay); a ``workspace``
+    lends both passes their arrays.
     """
     buffers, deltas = (None, None) if workspace is None else workspace.arrays(X)
     cache = net.forward(
@@ -43,7 +45,7 @@ def loss_and_gradient(
         sample_weight=sample_weight,
     )
     value, delta = loss_and_delta(
-        loss, net.out_activation, Y, cache.output, sample_weight
+        loss, net.out_activation, Y, cache.output, sample_weight, **(loss_params or {})
     )
     l2_scale = 0.0
     if alpha:
@@ -92,6 +94,7 @@ def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
         workspace.grads,
         loss=settings["loss"],
         alpha=settings["alpha"],
+        loss_params=settings.get("loss_params"),
         rng=rng,
         bn_momentum=settings["bn_momentum"],
         workspace=workspace,
@@ -158,6 +161,7 @@ def fit_lbfgs(
             grads,
             loss=settings["loss"],
             alpha=settings["alpha"],
+            loss_params=settings.get("loss_params"),
             bn_momentum=1.0,
         )
         return value, flat_grad.astype(np.float64)

@@ -125,7 +125,10 @@ def validation_loss(est, net, validation, P=None):
         with np.errstate(all="ignore"):
             P = net.predict(validation.X)
     Y, sample_weight = validation.Y, validation.sample_weight
-    return loss_and_delta(est.loss, net.out_activation, Y, P, sample_weight)[0]
+    value, _ = loss_and_delta(
+        est.loss, net.out_activation, Y, P, sample_weight, **est._loss_params()
+    )
+    return value
 
 
 def start_validation(state):

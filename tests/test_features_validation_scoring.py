@@ -113,6 +113,23 @@ def test_regressor_scoring_by_name_and_loss():
     assert half_mse == pytest.approx(min(reg.validation_loss_curve_), rel=1e-10)
 
 
+@pytest.mark.parametrize(
+    "loss, params", [("huber", {"huber_delta": 0.5}), ("quantile", {"quantile": 0.8})]
+)
+def test_validation_loss_uses_the_robust_loss_and_its_parameter(loss, params):
+    Xr, yr = make_regression(300, n_features=5, noise=10.0, random_state=0)
+    yr = yr / yr.std()
+    reg = quiet_fit(overfitting(ToyNetRegressor, scoring="loss", loss=loss, **params),
+                    Xr[:200], yr[:200], X_val=Xr[200:], y_val=yr[200:])  # fmt: skip
+    error = yr[200:] - reg.predict(Xr[200:])
+    if loss == "huber":
+        small = np.abs(error) <= 0.5
+        per_row = np.where(small, 0.5 * error**2, 0.5 * (np.abs(error) - 0.25))
+    else:
+        per_row = np.maximum(0.8 * error, (0.8 - 1) * error)
+    assert per_row.mean() == pytest.approx(min(reg.validation_loss_curve_), rel=1e-10)
+
+
 def test_scoring_is_unused_without_early_stopping():
     plain = quiet_fit(overfitting(max_iter=5, early_stopping=False), X, y)
     scored = quiet_fit(
