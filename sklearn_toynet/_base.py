@@ -254,8 +254,11 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         return state
 
     # -- prediction -------------------------------------------------------------------
-    def _validated_input(self, X):
-        """``X`` checked against the fitted model, in the weights' dtype."""
+    def _validated_input(self, X, *, cast=True):
+        """``X`` checked against the fitted model, in the weights' dtype.
+
+        With ``cast=False``, in the dtype validation keeps (float32 or float64).
+        """
         check_is_fitted(self)
         # scikit-learn's finiteness check sums X, which overflows near the float
         # limit (then inf - inf warns "invalid"); it still finds real NaN and inf.
@@ -269,13 +272,17 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 dtype=(np.float64, np.float32),
                 reset=False,
             )
-            return X.astype(self.coefs_[0].dtype, copy=False)
+            return X.astype(self.coefs_[0].dtype, copy=False) if cast else X
 
     def _forward_output(self, X):
-        X = self._validated_input(X)
+        X = self._validated_input(X, cast=False)
+        # As MLP: float64 input gives float64 output, even from float32 weights.
+        # The network computes in its own dtype; only the result is cast.
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        X = X.astype(self.coefs_[0].dtype, copy=False)
         # Network.predict computes rows that overflow again, clipped: no warnings.
         with np.errstate(all="ignore"):
-            return self._network().predict(X)
+            return self._network().predict(X).astype(dtype, copy=False)
 
     def activations(self, X):
         """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.

@@ -110,12 +110,6 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                 binarizer.fit(classes)
             else:
                 binarizer.fit(y)
-            if len(binarizer.classes_) < 2:
-                raise ValueError(
-                    "ToyNetClassifier needs samples of at least 2 classes in the "
-                    "data, but the data contains only one class: "
-                    f"{binarizer.classes_.tolist()[0]!r}"  # 'a', not np.str_('a')
-                )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
         else:
@@ -150,7 +144,8 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                 f"`y` has classes not in `classes`: {unseen}. `classes` has "
                 f"{self.classes_}."
             )
-        if len(self.classes_) == 2:
+        if len(self.classes_) <= 2:
+            # One output unit; a single class trains it towards 0, as MLP's.
             return index.astype(dtype).reshape(-1, 1)
         Y = np.zeros((len(index), len(self.classes_)), dtype=dtype)
         Y[np.arange(len(index)), index] = 1
@@ -271,6 +266,9 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             (for multilabel targets, each label's own probability).
         """
         P = self._forward_output(X)
+        if len(self.classes_) == 1:
+            # The only class seen is certain: one column, as ``classes_``.
+            return np.ones_like(P)
         if P.shape[1] == 1:
             return np.hstack([1 - P, P])
         return P

@@ -189,8 +189,8 @@ def fit_full_batch(est, state, net, flat, X, Y, sample_weight, hooks):
         check_loss(est, state, float(result.fun))
     check_weights(est, net, flat)
     state["n_iter_"] = int(result.nit)
-    state["loss_"] = float(result.fun)
-    state["best_loss_"] = min(curve, default=float(result.fun))
+    state["loss_"] = float(result.reported_fun)
+    state["best_loss_"] = min(curve, default=state["loss_"])
     if result.status != 0 and est.tol is not None and not stopped_by_callback:
         warnings.warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "
