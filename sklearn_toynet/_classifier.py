@@ -139,10 +139,9 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         index = np.searchsorted(self.classes_, y)
         index = np.minimum(index, len(self.classes_) - 1)
         if not np.array_equal(self.classes_[index], y):
-            unseen = np.setdiff1d(unique_labels(y), self.classes_)
             raise ValueError(
-                f"`y` has classes not in `classes`: {unseen}. `classes` has "
-                f"{self.classes_}."
+                f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{self.classes_}. 'y' has {unique_labels(y)}."
             )
         if len(self.classes_) <= 2:
             # One output unit; a single class trains it towards 0, as MLP's.
@@ -231,7 +230,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             np.unique(classes), self.classes_
         ):
             raise ValueError(
-                f"`classes={classes!r}` is not the same as on the last call to "
+                f"`classes={classes!r}` is not the same as on last call to "
                 f"partial_fit, was: {self.classes_!r}"
             )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
