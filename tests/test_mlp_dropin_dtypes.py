@@ -36,3 +36,16 @@ def test_float32_model_answers_float64_input_in_float64_as_mlp():
     mlp = fitted(MLPRegressor, X_reg, y_reg, np.float32)
     ours = fitted(ToyNetRegressor, X_reg, y_reg, np.float32)
     assert ours.predict(X_reg).dtype == mlp.predict(X_reg).dtype == np.float64
+
+
+def test_continued_fits_train_in_the_new_datas_dtype():
+    # A deliberate difference (docs' drop-in page): MLP keeps float32 weights
+    # and computes in mixed precision; ToyNet converts them and trains in one.
+    for params in (dict(warm_start=True), {}):
+        ours = fitted(ToyNetClassifier, X_iris, y_iris, np.float32)
+        ours.set_params(**params)
+        if params:
+            ours.fit(X_iris, y_iris)
+        else:
+            ours.partial_fit(X_iris, y_iris)
+        assert all(a.dtype == np.float64 for a in ours.coefs_ + ours.intercepts_)
