@@ -276,13 +276,27 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
 
     def _forward_output(self, X):
         X = self._validated_input(X, cast=False)
-        # As MLP: float64 input gives float64 output, even from float32 weights.
-        # The network computes in its own dtype; only the result is cast.
+        # As MLP: float64 input meets float32 weights in float64 (so a float64
+        # answer's rows sum to 1 in float64); float32 input stays float32.
         dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        X = X.astype(self.coefs_[0].dtype, copy=False)
+        net = self._network(None if dtype == self.coefs_[0].dtype else self._upcast())
         # Network.predict computes rows that overflow again, clipped: no warnings.
         with np.errstate(all="ignore"):
-            return self._network().predict(X).astype(dtype, copy=False)
+            return net.predict(X.astype(dtype, copy=False))
+
+    def _upcast(self):
+        """The fitted arrays prediction reads, in float64."""
+        state = {k: getattr(self, k) for k in ("out_activation_", "batch_norm_")}
+        for key in ("coefs_", "intercepts_"):
+            state[key] = [a.astype(np.float64) for a in getattr(self, key)]
+        if self.batch_norm_ is not None:
+            state["batch_norm_"] = type(self.batch_norm_)(
+                **{
+                    k: [a.astype(np.float64) for a in v]
+                    for k, v in vars(self.batch_norm_).items()
+                }
+            )
+        return state
 
     def activations(self, X):
         """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.

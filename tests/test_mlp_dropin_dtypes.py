@@ -1,8 +1,8 @@
 """Output dtypes as MLP's: a float32 model answers float64 input in float64.
 
-The network computes in its weights' dtype (float32 stays float32 end to end);
-only the result takes the promoted dtype of input and weights, as MLP's
-``predict_proba``/``predict`` do by numpy's promotion.
+As MLP, by numpy's promotion: float64 input meets float32 weights in float64,
+so a float64 answer is float64 throughout (its probability rows sum to 1 to
+float64 rounding); float32 input stays float32 end to end.
 """
 
 import warnings
@@ -16,10 +16,11 @@ from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 from _mlp_helpers import X_iris, X_reg, y_iris, y_reg
 
 
-def fitted(Estimator, X, y, dtype):
+def fitted(Estimator, X, y, dtype, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return Estimator(max_iter=20, random_state=0).fit(X.astype(dtype), y)
+        est = Estimator(max_iter=20, random_state=0, **params)
+        return est.fit(X.astype(dtype), y)
 
 
 def test_float32_model_answers_float64_input_in_float64_as_mlp():
@@ -29,13 +30,19 @@ def test_float32_model_answers_float64_input_in_float64_as_mlp():
     assert mlp.predict_proba(X64).dtype == np.float64
     assert ours.predict_proba(X64).dtype == np.float64
     assert ours.predict_log_proba(X64).dtype == np.float64
-    # The same float32 numbers, upcast: the network computes in float32.
+    from_64 = ours.predict_proba(X64)
+    np.testing.assert_allclose(from_64.sum(axis=1), 1.0, rtol=0, atol=1e-12)
     from_32 = ours.predict_proba(X_iris.astype(np.float32))
     assert from_32.dtype == np.float32
-    np.testing.assert_array_equal(ours.predict_proba(X64), from_32.astype(np.float64))
+    np.testing.assert_allclose(from_64, from_32, rtol=1e-5, atol=1e-6)
     mlp = fitted(MLPRegressor, X_reg, y_reg, np.float32)
     ours = fitted(ToyNetRegressor, X_reg, y_reg, np.float32)
     assert ours.predict(X_reg).dtype == mlp.predict(X_reg).dtype == np.float64
+    # Batch norm's statistics take part in the float64 computation too.
+    bn = fitted(ToyNetClassifier, X_iris, y_iris, np.float32, batch_norm=True)
+    np.testing.assert_allclose(
+        bn.predict_proba(X64), bn.predict_proba(X_iris.astype(np.float32)), atol=1e-6
+    )
 
 
 def test_continued_fits_train_in_the_new_datas_dtype():
