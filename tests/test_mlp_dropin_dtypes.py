@@ -13,6 +13,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 
+from _helpers import quiet_fit
 from _mlp_helpers import X_iris, X_reg, y_iris, y_reg
 
 
@@ -52,7 +53,7 @@ def test_continued_fits_train_in_the_new_datas_dtype():
         ours = fitted(ToyNetClassifier, X_iris, y_iris, np.float32)
         ours.set_params(**params)
         if params:
-            ours.fit(X_iris, y_iris)
+            quiet_fit(ours, X_iris, y_iris)
         else:
             ours.partial_fit(X_iris, y_iris)
         assert all(a.dtype == np.float64 for a in ours.coefs_ + ours.intercepts_)
