@@ -81,12 +81,12 @@ def _check_stratifiable(est, Y):
     labels, counts = np.unique(est._decode(Y), return_counts=True)
     if counts.min() < 2:
         # scikit-learn's words (as MLP raises them), with the labels as given.
+        few = labels[counts < 2].tolist()
+        hint = _STRATIFIED % est.validation_fraction
         raise ValueError(
             "The least populated classes in y have only 1 member, which is too "
             "few. The minimum number of groups for any class cannot be less than "
-            f"2. Classes with too few members are: {labels[counts < 2].tolist()}. "
-            + _STRATIFIED
-            % est.validation_fraction
+            f"2. Classes with too few members are: {few}. {hint}"
         )
 
 
