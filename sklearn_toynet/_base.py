@@ -34,6 +34,15 @@ def _has_stochastic_solver(est):
     return True
 
 
+def _weights_as(state, dtype):
+    """Copies of a fit state's weights and batch-norm arrays in ``dtype``."""
+    new = {k: [a.astype(dtype) for a in state[k]] for k in ("coefs_", "intercepts_")}
+    bn = state["batch_norm_"]
+    if bn is not None:
+        bn = type(bn)(**{k: [a.astype(dtype) for a in v] for k, v in vars(bn).items()})
+    return {**state, **new, "batch_norm_": bn}
+
+
 class BaseToyNet(CallbackSupportMixin, BaseEstimator):
     """Shared base of ToyNet estimators; use a subclass."""
 
@@ -277,22 +286,21 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         names += ["_no_improvement_count", "_optimizer", "_rng"]
         state = {k: copy.deepcopy(getattr(self, k)) for k in names if hasattr(self, k)}
         if X.dtype != state["coefs_"][0].dtype:
-            for key in ("coefs_", "intercepts_"):
-                state[key] = [a.astype(X.dtype) for a in state[key]]
-            bn = state["batch_norm_"]
-            for name in () if bn is None else vars(bn):
-                setattr(bn, name, [a.astype(X.dtype) for a in getattr(bn, name)])
+            state.update(_weights_as(state, X.dtype))
             state["_optimizer"] = None
         return state
 
     # -- prediction -------------------------------------------------------------------
     def _validated_input(self, X):
-        """``X`` checked against the fitted model, in the weights' dtype."""
+        """``X`` checked against the fitted model, and the network to run it.
+
+        As MLP, by numpy's promotion: float64 input meets float32 weights in
+        float64 (then a float64 answer's rows sum to 1 in float64); float32
+        input stays float32, as the weights' dtype otherwise.
+        """
         check_is_fitted(self)
         # scikit-learn's finiteness check sums X, which overflows near the float
         # limit (then inf - inf warns "invalid"); it still finds real NaN and inf.
-        # A float64 value beyond float32's range casts to inf, which prediction
-        # handles like any overflow.
         with np.errstate(over="ignore", invalid="ignore"):
             X = validate_data(
                 self,
@@ -301,13 +309,16 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 dtype=(np.float64, np.float32),
                 reset=False,
             )
-            return X.astype(self.coefs_[0].dtype, copy=False)
+            dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+            own = dtype == self.coefs_[0].dtype
+            net = self._network(None if own else _weights_as(vars(self), dtype))
+            return X.astype(dtype, copy=False), net
 
     def _forward_output(self, X):
-        X = self._validated_input(X)
+        X, net = self._validated_input(X)
         # Network.predict computes rows that overflow again, clipped: no warnings.
         with np.errstate(all="ignore"):
-            return self._network().predict(X)
+            return net.predict(X)
 
     def activations(self, X):
         """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.
@@ -325,11 +336,11 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             (probabilities for a classifier). Hidden layers make features for
             another model.
         """
-        X = self._validated_input(X)
+        X, net = self._validated_input(X)
         # Saturated layers: inputs near the float limit give finite activations
         # (those predict returns); ordinary inputs pass through unchanged.
         with np.errstate(over="ignore", under="ignore"):
-            return self._network().forward(X, saturate=True).A
+            return net.forward(X, saturate=True).A
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -110,12 +110,6 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                 binarizer.fit(classes)
             else:
                 binarizer.fit(y)
-            if len(binarizer.classes_) < 2:
-                raise ValueError(
-                    "ToyNetClassifier needs samples of at least 2 classes in the "
-                    "data, but the data contains only one class: "
-                    f"{binarizer.classes_.tolist()[0]!r}"  # 'a', not np.str_('a')
-                )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
         else:
@@ -145,12 +139,12 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         index = np.searchsorted(self.classes_, y)
         index = np.minimum(index, len(self.classes_) - 1)
         if not np.array_equal(self.classes_[index], y):
-            unseen = np.setdiff1d(unique_labels(y), self.classes_)
             raise ValueError(
-                f"`y` has classes not in `classes`: {unseen}. `classes` has "
-                f"{self.classes_}."
+                f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{self.classes_}. 'y' has {unique_labels(y)}."
             )
-        if len(self.classes_) == 2:
+        if len(self.classes_) <= 2:
+            # One output unit; a single class trains it towards 0, as MLP's.
             return index.astype(dtype).reshape(-1, 1)
         Y = np.zeros((len(index), len(self.classes_)), dtype=dtype)
         Y[np.arange(len(index)), index] = 1
@@ -256,7 +250,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             np.unique(classes), self.classes_
         ):
             raise ValueError(
-                f"`classes={classes!r}` is not the same as on the last call to "
+                f"`classes={classes!r}` is not the same as on last call to "
                 f"partial_fit, was: {self.classes_!r}"
             )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
@@ -291,6 +285,9 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             (for multilabel targets, each label's own probability).
         """
         P = self._forward_output(X)
+        if len(self.classes_) == 1:
+            # The only class seen is certain: one column, as ``classes_``.
+            return np.ones_like(P)
         if P.shape[1] == 1:
             return np.hstack([1 - P, P])
         return P

@@ -2,7 +2,9 @@
 
 A loss value is a weighted mean over samples of a sum over outputs; the output
 delta is its gradient with respect to the output layer's pre-activation ``Z``.
-Both start from the error ``P - Y``, computed once.
+Both start from the error ``P - Y``, computed once. ``reported_loss`` puts a
+value on the scale MLP reports (its ``loss_``), which for several outputs is
+not always the function whose gradient both train on.
 
 The robust regression losses ("absolute_error", "huber", "quantile") take their
 parameters (``huber_delta``, ``quantile``) as keywords; their gradient with
@@ -122,6 +124,23 @@ ERROR_GRADIENTS = {
 }
 
 # Output activations for which dLoss/dZ is simply ``P - Y`` (the canonical link).
+# Losses MLP reports as a mean over outputs (its ``squared_loss``); the others
+# (log-losses, Poisson) it sums over outputs, as the value here does. Either
+# way MLP, like ToyNet, steps along the gradient of the sum.
+AVERAGED_OVER_OUTPUTS = {"squared_error", "absolute_error", "huber", "quantile"}
+
+
+def reported_loss(loss, value, n_outputs):
+    """A loss ``value`` (summed over outputs) on MLP's scale.
+
+    With ``k`` outputs, MLP reports the squared error averaged over them: the
+    value divided by ``k``. The robust regression losses are averaged the same
+    way, as scikit-learn's regression metrics average over outputs. Stopping
+    rules compare these numbers with ``tol``.
+    """
+    return value / n_outputs if loss in AVERAGED_OVER_OUTPUTS else value
+
+
 CANONICAL = {
     ("log_loss", "logistic"),
     ("log_loss", "softmax"),

@@ -208,13 +208,15 @@ t_ : int
     Training samples seen by the stochastic solvers, over all calls.
 
 loss_ : float
-    The loss, L2 penalty included, at the end of the last epoch.
+    The loss, L2 penalty included, at the end of the last epoch, as MLP reports
+    it: with several outputs, the squared error averaged over them (the
+    log-losses and the Poisson deviance summed).
 
 best_loss_ : float or None
     The lowest training loss reached; None with ``early_stopping``.
 
 loss_curve_ : list of float
-    The loss after each epoch (or L-BFGS iteration).
+    The loss after each epoch (or L-BFGS iteration), on the scale of ``loss_``.
 
 validation_scores_ : list of float or None
     The score (accuracy, or R^2 for regression, or as ``scoring`` says) on the

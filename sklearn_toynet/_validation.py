@@ -22,7 +22,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._losses import loss_and_delta
+from ._losses import loss_and_delta, reported_loss
 
 
 @dataclass
@@ -120,7 +120,7 @@ def _encode_targets(est, y_val, dtype):
 
 
 def validation_loss(est, net, validation, P=None):
-    """The loss of ``net`` on the validation set, without the L2 penalty."""
+    """The loss of ``net`` on the validation set, on ``loss_``'s scale, no L2 term."""
     if P is None:
         with np.errstate(all="ignore"):
             P = net.predict(validation.X)
@@ -128,7 +128,7 @@ def validation_loss(est, net, validation, P=None):
     value, _ = loss_and_delta(
         est.loss, net.out_activation, Y, P, sample_weight, **est._loss_params()
     )
-    return value
+    return reported_loss(est.loss, value, Y.shape[1])
 
 
 def start_validation(state):

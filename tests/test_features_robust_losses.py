@@ -103,6 +103,31 @@ def test_loss_is_the_loss_being_minimized(loss, params, metric):
 
 
 @pytest.mark.parametrize(
+    "loss, params, metric",
+    [
+        ("absolute_error", {}, mean_absolute_error),
+        ("huber", {"huber_delta": 0.7}, lambda y, p: huber_loss(y, p, 0.7)),
+        (
+            "quantile",
+            {"quantile": 0.8},
+            lambda y, p: mean_pinball_loss(y, p, alpha=0.8),
+        ),
+    ],
+    ids=["absolute_error", "huber", "quantile"],
+)
+def test_several_outputs_report_the_loss_averaged_over_outputs(loss, params, metric):
+    # As MLPRegressor's squared error and scikit-learn's regression metrics; the
+    # validation loss of early stopping is on the same scale.
+    Y = np.column_stack([Y_OUTLIERS, 2 * CLEAN, Y_SPREAD])
+    reg = quiet_fit(regressor(loss, alpha=0.0, **params), X, Y)
+    assert reg.loss_ == pytest.approx(metric(Y, reg.predict(X)), rel=1e-10)
+    reg = regressor(loss, solver="adam", early_stopping=True, scoring="loss", **params)
+    reg = quiet_fit(reg, X[:200], Y[:200], X_val=X[200:], y_val=Y[200:])
+    best = min(reg.validation_loss_curve_)
+    assert metric(Y[200:], reg.predict(X[200:])) == pytest.approx(best, rel=1e-10)
+
+
+@pytest.mark.parametrize(
     "loss, params",
     [
         ("absolute_error", {}),
