@@ -9,6 +9,12 @@
 * The API page: every name of ``sklearn_toynet.__all__`` that ``api.rst`` does
   not list itself is documented from ``docs/_generated/api_more.inc``, so a new
   public name is never silently left out.
+* ``.. toynet-lines::``: the lines of a source file that contain given
+  texts, found by content (not by line number), so a page can quote the one
+  or two lines a sentence is about and still be right after the file changes.
+* References to scikit-learn's objects link to scikit-learn's online pages,
+  without downloading its inventory; the build stays offline.
+* Math markup is refused: it would need MathJax from the network.
 * Docstrings: attribute names in numpydoc types are quoted, and the
   docstrings that scikit-learn gives our estimators (``score``,
   ``set_fit_request``, ...) lose their references to scikit-learn's own user
@@ -19,6 +25,13 @@ import os
 import re
 import shutil
 from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
 
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
@@ -242,6 +255,8 @@ def _write_if_changed(path, text):
 # -- docstrings -------------------------------------------------------------------
 
 _REF = re.compile(r":(?:ref|term):`([^`<]*?)\s*<[^`>]*>`|:(?:ref|term):`([^`]*)`")
+# Inline math of scikit-learn's docstrings: shown as code, no MathJax needed.
+_MATH = re.compile(r":math:`([^`]*)`")
 # A "name : type" line of a numpydoc section.
 _PARAM_LINE = re.compile(r"^(\s*\w+ : )(.*)$")
 # A bare identifier with a trailing underscore (``n_features_in_``): plain rst
@@ -262,7 +277,7 @@ def fix_docstring(app, what, name, obj, options, lines):
       underscore of the attribute name is escaped.
     * ``:ref:`` and ``:term:`` roles of docstrings written in scikit-learn
       (inherited methods) point at scikit-learn's user guide and glossary:
-      they become plain text.
+      they become plain text, and their ``:math:`` roles become code.
     """
     module = getattr(obj, "__module__", None) or ""
     ours = module.startswith("sklearn_toynet")
@@ -273,10 +288,94 @@ def fix_docstring(app, what, name, obj, options, lines):
             line = head + _UNDERSCORED.sub(r"\1\\_", spec)
         if not ours:
             line = _REF.sub(_plain, line)
+            line = _MATH.sub(r"``\1``", line)
         lines[i] = line
 
 
+# -- source lines found by content ----------------------------------------------
+
+
+class SourceLines(SphinxDirective):
+    """Quote the lines of a source file that contain the given texts.
+
+    ``.. toynet-lines:: sklearn_toynet/_network.py`` (a path from the
+    repository root) with ``:find:``, one text per line, each of which must
+    occur on exactly one line of the file; ``:after:`` quotes that many more
+    lines after each found line. The quote's caption gives the file and line
+    numbers; lines that are not adjacent are separated by ``...``.
+    """
+
+    required_arguments = 1
+    option_spec = {"find": directives.unchanged_required, "after": int}
+
+    def run(self):
+        relative = self.arguments[0]
+        path = ROOT / relative
+        self.env.note_dependency(str(path))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        wanted = set()
+        for text in filter(None, map(str.strip, self.options["find"].splitlines())):
+            found = [i for i, line in enumerate(lines) if text in line]
+            if len(found) != 1:
+                raise self.error(
+                    f"{text!r} is on {len(found)} lines of {relative}, not exactly one"
+                )
+            wanted.update(range(found[0], found[0] + 1 + self.options.get("after", 0)))
+        chosen = sorted(wanted)
+        indent = min(len(lines[i]) - len(lines[i].lstrip()) for i in chosen)
+        quoted, previous = [], None
+        for i in chosen:
+            if previous is not None and i != previous + 1:
+                quoted.append("...")
+            quoted.append(lines[i][indent:])
+            previous = i
+        block = nodes.literal_block("\n".join(quoted), "\n".join(quoted))
+        block["language"] = "python"
+        numbers = [str(i + 1) for i in chosen]
+        label = "line" if len(numbers) == 1 else "lines"
+        caption_text = f"{relative}, {label} {', '.join(numbers)}"
+        caption = nodes.caption(caption_text, caption_text)
+        container = nodes.container("", caption, block, literal_block=True)
+        return [container]
+
+
+# -- references to scikit-learn --------------------------------------------------
+
+SKLEARN_API = "https://scikit-learn.org/stable/"
+
+
+def link_sklearn(app, env, node, contnode):
+    """Link ``sklearn.*`` references to scikit-learn's pages, built offline."""
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not re.fullmatch(r"sklearn(\.\w+)+", target):
+        return None
+    if node["reftype"] == "mod":
+        url = f"{SKLEARN_API}api/{target}.html"
+    else:
+        url = f"{SKLEARN_API}modules/generated/{target}.html"
+    reference = nodes.reference("", "", internal=False, refuri=url)
+    reference.append(contnode)
+    return reference
+
+
+# -- no math ---------------------------------------------------------------------
+
+
+def refuse_math(app, doctree, docname):
+    """Warn about math: rendering it would load MathJax from the network."""
+    math = (nodes.math, nodes.math_block)
+    for node in doctree.findall(lambda n: isinstance(n, math)):
+        logger.warning(
+            "math markup needs MathJax from the network; write the formula in "
+            "plain text",
+            location=node,
+        )
+
+
 def setup(app):
+    app.add_directive("toynet-lines", SourceLines)
+    app.connect("missing-reference", link_sklearn)
+    app.connect("doctree-resolved", refuse_math)
     app.connect("builder-inited", write_benchmarks, priority=100)
     app.connect("builder-inited", write_api_more, priority=100)
     app.connect("autodoc-process-docstring", fix_docstring, priority=100)
