@@ -110,6 +110,7 @@ html_sidebars = {
         "getting_started",
         "user_guide",
         "hyperparameters",
+        "callbacks",
         "distributed",
         "benchmarks",
         "auto_examples/plot_*",

@@ -47,6 +47,7 @@ GALLERY_ORDER = [
     "plot_hidden_activations.py",
     "plot_grid_search.py",
     "plot_dataframe_pipeline.py",
+    "plot_callbacks.py",
 ]
 
 
@@ -358,6 +359,35 @@ def link_sklearn(app, env, node, contnode):
     return reference
 
 
+# -- clean example output ------------------------------------------------------
+
+_OUTPUT_START = ".. rst-class:: sphx-glr-script-out"
+
+
+def check_example_output(app, docname, source):
+    """Warn when an example's printed output shows a warning or a local path."""
+    if not docname.startswith("auto_examples/"):
+        return
+    lines = source[0].splitlines()
+    for start, line in enumerate(lines):
+        if line.strip() != _OUTPUT_START:
+            continue
+        block = []
+        for later in lines[start + 1 :]:
+            if later.strip() and not later.startswith(" "):
+                break
+            block.append(later)
+        text = "\n".join(block)
+        for bad in ("Warning", str(ROOT), "site-packages"):
+            if bad in text:
+                logger.warning(
+                    "the output of %s shows %r: examples print neither warnings "
+                    "nor local paths",
+                    docname,
+                    bad,
+                )
+
+
 # -- no math ---------------------------------------------------------------------
 
 
@@ -376,6 +406,7 @@ def setup(app):
     app.add_directive("toynet-lines", SourceLines)
     app.connect("missing-reference", link_sklearn)
     app.connect("doctree-resolved", refuse_math)
+    app.connect("source-read", check_example_output)
     app.connect("builder-inited", write_benchmarks, priority=100)
     app.connect("builder-inited", write_api_more, priority=100)
     app.connect("autodoc-process-docstring", fix_docstring, priority=100)
