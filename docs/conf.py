@@ -84,6 +84,8 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "image_srcset": ["2x"],
     "min_reported_time": 1,
+    # Its summary pages load DataTables from a CDN: the pages must work offline.
+    "write_computation_times": False,
 }
 
 # -- HTML ---------------------------------------------------------------------------

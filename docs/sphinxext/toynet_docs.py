@@ -14,7 +14,8 @@
   or two lines a sentence is about and still be right after the file changes.
 * References to scikit-learn's objects link to scikit-learn's online pages,
   without downloading its inventory; the build stays offline.
-* Math markup is refused: it would need MathJax from the network.
+* Math markup is refused (it would need MathJax from the network), and so is
+  any page that loads a script or a style sheet from the network.
 * Docstrings: attribute names in numpydoc types are quoted, and the
   docstrings that scikit-learn gives our estimators (``score``,
   ``set_fit_request``, ...) lose their references to scikit-learn's own user
@@ -549,11 +550,29 @@ def refuse_math(app, doctree, docname):
         )
 
 
+_REMOTE_ASSET = re.compile(r'<(?:script|link)\b[^>]*(?:src|href)="(https?:)?//[^"]*"')
+
+
+def refuse_remote_assets(app, exception):
+    """Warn about pages that load scripts or styles from the network."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in sorted(Path(app.outdir).rglob("*.html")):
+        match = _REMOTE_ASSET.search(page.read_text(encoding="utf-8"))
+        if match:
+            logger.warning(
+                "%s loads %s: the pages must work offline",
+                page.relative_to(app.outdir),
+                match.group(0),
+            )
+
+
 def setup(app):
     app.add_directive("toynet-lines", SourceLines)
     app.connect("missing-reference", link_sklearn)
     app.connect("doctree-resolved", refuse_math)
     app.connect("source-read", check_example_output)
+    app.connect("build-finished", refuse_remote_assets)
     app.connect("builder-inited", write_benchmarks, priority=100)
     app.connect("builder-inited", write_api_more, priority=100)
     app.connect("autodoc-process-docstring", fix_docstring, priority=100)
