@@ -34,7 +34,6 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "toynet_docs",
@@ -45,6 +44,13 @@ exclude_patterns = ["_build", "_generated", "**.ipynb_checkpoints", "README.md"]
 root_doc = "index"
 default_role = "literal"
 pygments_style = "sphinx"
+# Every cross-reference must resolve. References to scikit-learn link to its
+# site (toynet_docs.link_sklearn); the build is offline, so there are no
+# inventories to link joblib's and dask's objects with: those render as code.
+nitpicky = True
+nitpick_ignore_regex = [("py:.*", r"(joblib|dask|distributed|dask_ml)(\..*)?")]
+# "fit", not "ToyNetClassifier.fit", in the "On this page" list of class pages.
+toc_object_entries_show_parents = "hide"
 
 # -- autodoc / autosummary / numpydoc ----------------------------------------------
 autosummary_generate = True
@@ -76,8 +82,10 @@ sphinx_gallery_conf = {
     "plot_gallery": "True",
     "abort_on_example_error": True,
     "matplotlib_animations": False,
-    "image_srcset": [],
+    "image_srcset": ["2x"],
     "min_reported_time": 1,
+    # Its summary pages load DataTables from a CDN: the pages must work offline.
+    "write_computation_times": False,
 }
 
 # -- HTML ---------------------------------------------------------------------------
@@ -104,6 +112,7 @@ html_sidebars = {
         "getting_started",
         "user_guide",
         "hyperparameters",
+        "callbacks",
         "distributed",
         "benchmarks",
         "auto_examples/plot_*",

@@ -6,7 +6,7 @@ Grid search on a dask cluster
 A :class:`~sklearn.model_selection.GridSearchCV` fits one network per
 parameter setting and cross-validation fold: independent jobs, which
 scikit-learn hands to :mod:`joblib`. With the optional ``dask`` extra
-installed (``pip install "sklearn-toynet[dask]"``), joblib's ``"dask"``
+installed (``pip install ".[dask]"`` from a clone), joblib's ``"dask"``
 backend sends those jobs to the workers of a :mod:`dask.distributed` cluster
 instead of to local processes. The search code itself does not change.
 

@@ -125,7 +125,9 @@ for weight in [None, "balanced"]:
 # %%
 # Side by side
 # ------------
-fig, (ax_do, ax_bn, ax_cw) = plt.subplots(1, 3, figsize=(15, 4.6))
+fig, (ax_do, ax_bn, ax_cw) = plt.subplots(1, 3, figsize=(13, 5.2), layout="constrained")
+# The legends sit under the panels, where they hide no point.
+below = dict(loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
 
 ax_do.scatter(*X_train.T, c=y_train, cmap="coolwarm", edgecolor="k", s=25)
 handles = []
@@ -139,8 +141,8 @@ for (rate, clf), color in zip(dropout_models.items(), ["tab:gray", "tab:green"])
             label=f"dropout={rate}: test {clf.score(X_test, y_test):.2f}",
         )
     )
-ax_do.legend(handles=handles, loc="lower left")
-ax_do.set_title("dropout: 2 x 128 units, 100 noisy points")
+ax_do.legend(handles=handles, **below)
+ax_do.set_title("dropout: 2 x 128 units,\n100 noisy points")
 
 for (use_bn, clf), color in zip(bn_models.items(), ["tab:gray", "tab:green"]):
     ax_bn.plot(
@@ -152,8 +154,8 @@ for (use_bn, clf), color in zip(bn_models.items(), ["tab:gray", "tab:green"]):
 ax_bn.set_yscale("log")
 ax_bn.set_xlabel("epoch")
 ax_bn.set_ylabel("training loss")
-ax_bn.legend()
-ax_bn.set_title("batch_norm: 8 x 32 sigmoid units, digits")
+ax_bn.legend(**{**below, "bbox_to_anchor": (0.5, -0.13)})
+ax_bn.set_title("batch_norm: 8 x 32 sigmoid units,\ndigits")
 
 order = np.argsort(yi_test)  # the rare class drawn on top
 ax_cw.scatter(*Xi_test[order].T, c=yi_test[order], cmap="coolwarm", edgecolor="k", s=14)
@@ -166,9 +168,8 @@ for (weight, clf), color in zip(cw_models.items(), ["tab:gray", "tab:green"]):
             [], [], color=color, label=f"class_weight={weight}: rare recall {rare:.2f}"
         )
     )
-ax_cw.legend(handles=handles, loc="lower left")
-ax_cw.set_title("class_weight: 5% rare class (red), test points")
-fig.tight_layout()
+ax_cw.legend(handles=handles, **below)
+ax_cw.set_title("class_weight: 5% rare class (red),\ntest points")
 plt.show()
 
 # %%

@@ -12,7 +12,7 @@ yourself and stored where nobody else can change them.
 
 Loading with skops
 ------------------
-``skops.io`` (``pip install "sklearn-toynet[persistence]"``) stores a model as
+``skops.io`` (``pip install ".[persistence]"`` from a clone) stores a model as
 data and, when loading, rebuilds only the types you allow: by default
 scikit-learn's and numpy's, and no package's own classes. skops has no plugin
 mechanism for a package to declare its types, so this module lists the ones a

@@ -9,6 +9,11 @@
 * The API page: every name of ``sklearn_toynet.__all__`` that ``api.rst`` does
   not list itself is documented from ``docs/_generated/api_more.inc``, so a new
   public name is never silently left out.
+  The conversion is in ``toynet_benchmarks.py`` (plain Python, tested).
+* From ``toynet_checks.py``: ``.. toynet-lines::`` (source lines quoted by
+  content, not by line number), links to scikit-learn's pages built offline,
+  and the checks that no example prints a warning or a local path and that
+  no page needs math from MathJax or anything else from the network.
 * Docstrings: attribute names in numpydoc types are quoted, and the
   docstrings that scikit-learn gives our estimators (``score``,
   ``set_fit_request``, ...) lose their references to scikit-learn's own user
@@ -19,6 +24,15 @@ import os
 import re
 import shutil
 from pathlib import Path
+
+from toynet_benchmarks import _escape, markdown_to_rst, readers_results
+from toynet_checks import (
+    SourceLines,
+    check_example_output,
+    link_sklearn,
+    refuse_math,
+    refuse_remote_assets,
+)
 
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
@@ -34,6 +48,7 @@ GALLERY_ORDER = [
     "plot_hidden_activations.py",
     "plot_grid_search.py",
     "plot_dataframe_pipeline.py",
+    "plot_callbacks.py",
 ]
 
 
@@ -52,119 +67,6 @@ class ExampleOrder:
         return f"<{type(self).__name__}>"
 
 
-# -- markdown (the subset benchmarks/_report.py writes) to reStructuredText ------------
-
-_INLINE = re.compile(r"(`[^`]+`|\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\))")
-_SPECIAL = re.compile(r"([\\`*_|<>\[\]:])")
-_HEADING_CHARS = {1: "=", 2: "-", 3: "~", 4: "^"}
-
-
-def _escape(text):
-    return _SPECIAL.sub(r"\\\1", text)
-
-
-def _inline(text):
-    """Markdown inline code, bold and links to rst; everything else literal."""
-    parts = _INLINE.split(text)
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2 == 0:
-            out.append(_escape(part))
-            continue
-        if part.startswith("`"):
-            markup = f"``{part[1:-1]}``"
-        elif part.startswith("**"):
-            markup = f"**{_escape(part[2:-2])}**"
-        else:
-            label, url = re.fullmatch(r"\[([^\]]+)\]\(([^)]+)\)", part).groups()
-            markup = f"`{_escape(label)} <{url}>`__"
-        # rst inline markup must be set off from adjacent word characters;
-        # an escaped space separates it without showing.
-        before, after = parts[i - 1], parts[i + 1]
-        if before and re.match(r"[\w)\]]", before[-1]):
-            markup = "\\ " + markup
-        if after and re.match(r"[\w(\[]", after[0]):
-            markup += "\\ "
-        out.append(markup)
-    return "".join(out)
-
-
-def _cells(line):
-    line = line.strip()
-    if line.startswith("|"):
-        line = line[1:]
-    if line.endswith("|"):
-        line = line[:-1]
-    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
-
-
-def _table(lines):
-    header, rule, *body = lines
-    head = _cells(header)
-    aligns = _cells(rule)
-    if not all(re.fullmatch(r":?-+:?", a) for a in aligns):
-        raise ValueError(f"not a markdown table rule: {rule!r}")
-    width = len(head)
-    rows = [_cells(line) for line in body]
-    rows = [(row + [""] * width)[:width] for row in rows]
-    has_header = any(head)
-    # Tables with right-aligned (numeric) columns in markdown keep them so.
-    numeric = any(a.endswith(":") for a in aligns[1:])
-    classes = "toynet-bench-table" + (" toynet-bench-numeric" if numeric else "")
-    out = [".. list-table::", f"   :class: {classes}"]
-    if has_header:
-        out.append("   :header-rows: 1")
-    out.append("")
-    for row in ([head] if has_header else []) + rows:
-        for j, cell in enumerate(row):
-            bullet = "   * - " if j == 0 else "     - "
-            out.append(bullet + (_inline(cell) if cell else ""))
-    return out + [""]
-
-
-def markdown_to_rst(text, *, top_level=2):
-    """Convert headings, paragraphs, bullet lists and pipe tables.
-
-    A first ``#`` heading is dropped (the including page has a title); the
-    others are shifted so that ``##`` becomes level ``top_level`` of the page.
-    Raises ValueError on anything else that would need guessing.
-    """
-    out = []
-    lines = text.splitlines()
-    i = 0
-    # The page has its own title: skip the document's first "# " heading.
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    if i < len(lines) and re.match(r"#\s", lines[i]):
-        i += 1
-    while i < len(lines):
-        line = lines[i].rstrip()
-        heading = re.match(r"(#+)\s+(.*)", line)
-        if not line:
-            out.append("")
-            i += 1
-        elif heading:
-            level = len(heading.group(1)) + top_level - 2
-            title = _inline(heading.group(2))
-            out += ["", title, _HEADING_CHARS[min(level, 4)] * len(title), ""]
-            i += 1
-        elif line.lstrip().startswith("|"):
-            block = []
-            while i < len(lines) and lines[i].lstrip().startswith("|"):
-                block.append(lines[i])
-                i += 1
-            out += [""] + _table(block)
-        elif line.startswith("```"):
-            raise ValueError("code fences are not converted")
-        elif re.match(r"[-*]\s+", line):
-            out.append("- " + _inline(line[2:].strip()))
-            i += 1
-        else:
-            out.append(_inline(line))
-            i += 1
-    return "\n".join(out) + "\n"
-
-
 def write_benchmarks(app=None):
     """Write ``_generated/benchmarks.inc`` for ``benchmarks.rst`` to include."""
     GENERATED.mkdir(exist_ok=True)
@@ -178,13 +80,13 @@ def write_benchmarks(app=None):
             ".. note::\n\n"
             "   No benchmark results were found when these pages were built:\n"
             "   ``benchmarks/RESULTS.md`` does not exist. Run\n"
-            "   ``python -m benchmarks`` from the repository root (5 to 10\n"
-            "   minutes on 2 cores), then rebuild the documentation.\n"
+            "   ``python -m benchmarks`` from the repository root, then\n"
+            "   rebuild the documentation.\n"
         )
     else:
         text = results.read_text(encoding="utf-8")
         try:
-            body = markdown_to_rst(text)
+            body = markdown_to_rst(readers_results(text))
         except ValueError as exc:
             body = (
                 f".. note::\n\n   Shown as written: {_escape(str(exc))}.\n\n"
@@ -242,6 +144,8 @@ def _write_if_changed(path, text):
 # -- docstrings -------------------------------------------------------------------
 
 _REF = re.compile(r":(?:ref|term):`([^`<]*?)\s*<[^`>]*>`|:(?:ref|term):`([^`]*)`")
+# Inline math of scikit-learn's docstrings: shown as code, no MathJax needed.
+_MATH = re.compile(r":math:`([^`]*)`")
 # A "name : type" line of a numpydoc section.
 _PARAM_LINE = re.compile(r"^(\s*\w+ : )(.*)$")
 # A bare identifier with a trailing underscore (``n_features_in_``): plain rst
@@ -262,7 +166,7 @@ def fix_docstring(app, what, name, obj, options, lines):
       underscore of the attribute name is escaped.
     * ``:ref:`` and ``:term:`` roles of docstrings written in scikit-learn
       (inherited methods) point at scikit-learn's user guide and glossary:
-      they become plain text.
+      they become plain text, and their ``:math:`` roles become code.
     """
     module = getattr(obj, "__module__", None) or ""
     ours = module.startswith("sklearn_toynet")
@@ -273,10 +177,16 @@ def fix_docstring(app, what, name, obj, options, lines):
             line = head + _UNDERSCORED.sub(r"\1\\_", spec)
         if not ours:
             line = _REF.sub(_plain, line)
+            line = _MATH.sub(r"``\1``", line)
         lines[i] = line
 
 
 def setup(app):
+    app.add_directive("toynet-lines", SourceLines)
+    app.connect("missing-reference", link_sklearn)
+    app.connect("doctree-resolved", refuse_math)
+    app.connect("source-read", check_example_output)
+    app.connect("build-finished", refuse_remote_assets)
     app.connect("builder-inited", write_benchmarks, priority=100)
     app.connect("builder-inited", write_api_more, priority=100)
     app.connect("autodoc-process-docstring", fix_docstring, priority=100)

@@ -1,0 +1,77 @@
+"""The benchmarks page's generator: benchmarks/RESULTS.md rearranged for readers."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# The generator lives beside the docs' Sphinx extension, in plain Python.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "sphinxext"))
+import toynet_benchmarks  # noqa: E402
+
+RESULTS = """# sklearn-toynet benchmark results
+
+Produced by `python -m benchmarks` in 175 s. Ratios are taken within one run;
+they are not timed tests. Targets from issue 4.
+
+**Targets met: 2 / 4**
+
+- missed: epoch: binary sgd: ToyNet/MLP = 0.5084 (target <= 0.5)
+- missed: epoch: 10-class sgd: ToyNet/MLP = 0.5637 (target <= 0.5)
+
+## Machine
+
+| | |
+|---|---|
+| clock (--clock) | wall |
+
+## Results
+
+### Epoch time, 50,000 x 100
+
+| case | ToyNet [ms] | ToyNet/MLP (<= 0.5) |
+|---|---:|---:|
+| binary sgd | 71.5 | 0.51 (**NO**) |
+
+### A suite added later, small data
+
+| case | ToyNet [ms] | MLP [ms] | ToyNet/MLP |
+|---|---:|---:|---:|
+| iris | 3.1 | 2.0 | 1.55 |
+| total | - | - | 0.9 |
+"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    return toynet_benchmarks.readers_results(RESULTS)
+
+
+def test_results_come_first_then_what_mlp_wins_then_the_machine(page):
+    order = [
+        "## Epoch time",
+        "## A suite added later",
+        "## Where MLP still wins",
+        "## Machine",
+    ]
+    positions = [page.index(heading) for heading in order]
+    assert positions == sorted(positions)
+
+
+def test_page_states_run_time_and_no_issue_numbers(page):
+    assert "took 175 s (about 3 minutes)" in page
+    assert "issue" not in page.lower()
+
+
+def test_mlp_wins_found_in_any_section_and_misses_grouped(page):
+    note = page[page.index("## Where MLP still wins") : page.index("## Machine")]
+    assert "A suite added later, iris: ToyNet/MLP = 1.55" in note
+    assert "binary sgd" not in note.split("missed")[0]  # 0.51 < 1: ToyNet ahead
+    assert "2 of 4 were met" in note
+    assert "- epoch, ToyNet/MLP: 0.51 to 0.56 (2 cases; target <= 0.5)" in note
+
+
+def test_dash_cells_and_double_dashes_stay_literal(page):
+    rst = toynet_benchmarks.markdown_to_rst(page)
+    assert "clock (\\-\\-clock)" in rst  # not an en dash
+    assert "     - \\-" in rst  # a "-" cell, not a nested bullet list
