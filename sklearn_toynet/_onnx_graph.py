@@ -1,0 +1,177 @@
+"""The ONNX graph of a fitted ToyNet network: layers, activations, batch norm.
+
+Used by :mod:`sklearn_toynet.onnx`, which registers it with skl2onnx; this
+module needs only ``onnx`` and the fitted attributes. Each layer is written as
+ToyNet's :meth:`Network.forward` computes it, in the same order of operations
+(``Z = A @ W + b``, then ``(Z - mean) * inv_std * gamma + beta``, then the
+activation), so ONNX Runtime reproduces ToyNet's outputs to rounding.
+
+Every layer also saturates as ToyNet's ``Network.predict`` does for rows that
+overflow: its input is clipped so that no pre-activation can pass a quarter of
+the float limit. For any input below that limit the clips change nothing.
+"""
+
+import numpy as np
+from onnx import TensorProto
+
+from ._batchnorm import EPSILON
+
+PROTO = {
+    np.dtype(np.float32): TensorProto.FLOAT,
+    np.dtype(np.float64): TensorProto.DOUBLE,
+    np.dtype(np.int64): TensorProto.INT64,
+    np.dtype(np.bool_): TensorProto.BOOL,
+}
+
+
+class Graph:
+    """Adds nodes and constants of one dtype to a skl2onnx container."""
+
+    def __init__(self, scope, container, dtype):
+        self.scope, self.container = scope, container
+        self.dtype = np.dtype(dtype)
+
+    def const(self, value, name="c", dtype=None, proto=None):
+        """An initializer holding ``value`` (in the graph's dtype by default).
+
+        ``proto`` (an ONNX element type) is needed only for strings.
+        """
+        value = np.asarray(value, dtype=dtype or self.dtype)
+        proto = PROTO[value.dtype] if proto is None else proto
+        unique = self.scope.get_unique_variable_name(name)
+        content = value.ravel().tolist()
+        if proto == TensorProto.STRING:
+            content = [str(s).encode("utf-8") for s in content]
+        self.container.add_initializer(unique, proto, list(value.shape), content)
+        return unique
+
+    def op(self, op_type, *inputs, out=None, domain="", **attrs):
+        """One node; returns the name of its (first) output."""
+        outputs = (
+            out
+            if out is not None
+            else self.scope.get_unique_variable_name(op_type.lower())
+        )
+        outputs = [outputs] if isinstance(outputs, str) else list(outputs)
+        self.container.add_node(
+            op_type,
+            list(inputs),
+            outputs,
+            op_domain=domain,
+            name=self.scope.get_unique_operator_name(op_type),
+            **attrs,
+        )
+        return outputs[0]
+
+
+# -- activations: Z (a variable name) -> A, written with ONNX operators ----------------
+def _gelu(g, Z):
+    # The exact form 0.5 z (1 + erf(z / sqrt 2)), in the order ONNX Runtime fuses.
+    erf = g.op("Erf", g.op("Div", Z, g.const(np.sqrt(2.0))))
+    return g.op("Mul", g.op("Mul", Z, g.op("Add", erf, g.const(1.0))), g.const(0.5))
+
+
+HIDDEN = {
+    "identity": lambda g, Z: Z,
+    "logistic": lambda g, Z: g.op("Sigmoid", Z),
+    "tanh": lambda g, Z: g.op("Tanh", Z),
+    "relu": lambda g, Z: g.op("Relu", Z),
+    "leaky_relu": lambda g, Z: g.op("LeakyRelu", Z, alpha=0.01),
+    "elu": lambda g, Z: g.op("Elu", Z, alpha=1.0),
+    "gelu": _gelu,
+    "silu": lambda g, Z: g.op("Mul", Z, g.op("Sigmoid", Z)),
+    "softplus": lambda g, Z: g.op("Softplus", Z),  # stable in ONNX Runtime
+}
+
+
+def _capped_exp(g, Z, model_dtype):
+    # ToyNet's exp: capped at half the log of the largest float, never overflowing.
+    cap = np.log(np.finfo(model_dtype).max) / 2
+    return g.op("Exp", g.op("Min", Z, g.const(cap)))
+
+
+OUTPUT = {
+    "identity": lambda g, Z, dtype: Z,
+    "logistic": lambda g, Z, dtype: g.op("Sigmoid", Z),
+    "softmax": lambda g, Z, dtype: g.op("Softmax", Z, axis=1),
+    "exp": _capped_exp,
+}
+
+
+def hidden_activations(est):
+    """One activation name per hidden layer (a single name applies to all)."""
+    n_hidden = len(est.coefs_) - 1
+    names = est.activation
+    names = [names] * n_hidden if isinstance(names, str) else list(names)
+    if len(names) != n_hidden:
+        raise ValueError(
+            f"activation has {len(names)} names for {n_hidden} hidden layers: "
+            f"{est.activation!r}."
+        )
+    for name in names:
+        if name not in HIDDEN:
+            raise ValueError(
+                f"ONNX export does not support the hidden activation {name!r}; "
+                f"supported: {sorted(HIDDEN)}."
+            )
+    return names
+
+
+def check_supported(est):
+    """Raise a ValueError naming anything in ``est`` the graph cannot express."""
+    hidden_activations(est)
+    if est.out_activation_ not in OUTPUT:
+        raise ValueError(
+            f"ONNX export does not support the output activation "
+            f"{est.out_activation_!r}."
+        )
+
+
+def _clip(g, A, bound):
+    if g.dtype == np.float64:
+        # ONNX Runtime 1.32 fails to load a double Clip that follows a Relu
+        # (its Relu-Clip fusion handles float only): Max then Min instead.
+        return g.op("Min", g.op("Max", A, g.const(-bound)), g.const(bound))
+    return g.op("Clip", A, g.const(-bound), g.const(bound))
+
+
+def _batch_norm(g, Z, bn, i):
+    """ToyNet's inference formula, op for op: ``(Z - mean) * inv_std * gamma + beta``.
+
+    ``inv_std`` is computed in the model's dtype exactly as ToyNet computes it.
+    (Folding the statistics into the layer's weights saves three operators but
+    rounds differently; the tests measure both.)
+    """
+    inv_std = 1 / np.sqrt(bn.running_vars[i] + EPSILON)
+    Z = g.op("Sub", Z, g.const(bn.running_means[i]))
+    Z = g.op("Mul", Z, g.const(inv_std))
+    Z = g.op("Mul", Z, g.const(bn.gammas[i]))
+    return g.op("Add", Z, g.const(bn.betas[i]))
+
+
+def forward(g, X, est):
+    """Append the network of fitted ``est`` after variable ``X``; return its output.
+
+    Computes in ``g.dtype`` (the input's precision). The saturation limits come
+    from the narrower of that dtype and the model's, as ToyNet's come from the
+    model's: no layer overflows in either.
+    """
+    model_dtype = est.coefs_[0].dtype
+    narrow = min(model_dtype, g.dtype, key=lambda d: np.finfo(d).max)
+    big = np.finfo(narrow).max / 4
+    names = hidden_activations(est)
+    bn = est.batch_norm_
+    A = X
+    last = len(est.coefs_) - 1
+    for i, (W, b) in enumerate(zip(est.coefs_, est.intercepts_)):
+        bound = big / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
+        Z = g.op("MatMul", _clip(g, A, bound), g.const(W))
+        if est.fit_intercept:
+            Z = g.op("Add", Z, g.const(b))
+        Z = _clip(g, Z, big)
+        if i == last:
+            return OUTPUT[est.out_activation_](g, Z, model_dtype)
+        if bn is not None:
+            Z = _clip(g, _batch_norm(g, Z, bn, i), big)
+        A = HIDDEN[names[i]](g, Z)
+    raise AssertionError("unreachable: a network has an output layer")
