@@ -12,7 +12,7 @@ the float limit. For any input below that limit the clips change nothing.
 """
 
 import numpy as np
-from onnx import TensorProto
+from onnx import TensorProto, helper
 
 from ._batchnorm import EPSILON
 
@@ -27,15 +27,21 @@ PROTO = {
 class Graph:
     """Adds nodes and constants of one dtype to a skl2onnx container."""
 
-    def __init__(self, scope, container, dtype):
+    def __init__(self, scope, container, dtype, cache=None):
         self.scope, self.container = scope, container
         self.dtype = np.dtype(dtype)
+        # The weights' names by array: a branch reuses the outer graph's.
+        self.cache = {} if cache is None else dict(cache)
 
     def const(self, value, name="c", dtype=None, proto=None):
         """An initializer holding ``value`` (in the graph's dtype by default).
 
         ``proto`` (an ONNX element type) is needed only for strings.
         """
+        key = (id(value), dtype) if isinstance(value, np.ndarray) else None
+        if key in self.cache:
+            return self.cache[key][1]
+        array = value
         value = np.asarray(value, dtype=dtype or self.dtype)
         proto = PROTO[value.dtype] if proto is None else proto
         unique = self.scope.get_unique_variable_name(name)
@@ -43,6 +49,8 @@ class Graph:
         if proto == TensorProto.STRING:
             content = [str(s).encode("utf-8") for s in content]
         self.container.add_initializer(unique, proto, list(value.shape), content)
+        if key is not None:
+            self.cache[key] = (array, unique)  # holding the array keeps its id
         return unique
 
     def op(self, op_type, *inputs, out=None, domain="", **attrs):
@@ -149,12 +157,11 @@ def _batch_norm(g, Z, bn, i):
     return g.op("Add", Z, g.const(bn.betas[i]))
 
 
-def forward(g, X, est):
-    """Append the network of fitted ``est`` after variable ``X``; return its output.
+def _layers(g, X, est, saturate):
+    """ToyNet's ``Network.forward`` at inference, with or without saturation.
 
-    Computes in ``g.dtype`` (the input's precision). The saturation limits come
-    from the narrower of that dtype and the model's, as ToyNet's come from the
-    model's: no layer overflows in either.
+    Saturation limits come from the narrower of the graph's dtype and the
+    model's, as ToyNet's come from the model's: no layer overflows in either.
     """
     model_dtype = est.coefs_[0].dtype
     narrow = min(model_dtype, g.dtype, key=lambda d: np.finfo(d).max)
@@ -164,14 +171,69 @@ def forward(g, X, est):
     A = X
     last = len(est.coefs_) - 1
     for i, (W, b) in enumerate(zip(est.coefs_, est.intercepts_)):
-        bound = big / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
-        Z = g.op("MatMul", _clip(g, A, bound), g.const(W))
+        if saturate:
+            bound = big / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
+            A = _clip(g, A, bound)
+        Z = g.op("MatMul", A, g.const(W))
         if est.fit_intercept:
             Z = g.op("Add", Z, g.const(b))
-        Z = _clip(g, Z, big)
+        if saturate:
+            Z = _clip(g, Z, big)
         if i == last:
             return OUTPUT[est.out_activation_](g, Z, model_dtype)
         if bn is not None:
-            Z = _clip(g, _batch_norm(g, Z, bn, i), big)
+            Z = _batch_norm(g, Z, bn, i)
+            if saturate:
+                Z = _clip(g, Z, big)
         A = HIDDEN[names[i]](g, Z)
     raise AssertionError("unreachable: a network has an output layer")
+
+
+class _Branch:
+    """A container for an ``If`` branch: nodes and constants of a subgraph."""
+
+    def __init__(self, container):
+        self.nodes, self.initializers = [], []
+        self.container = container
+
+    def add_initializer(self, name, proto, shape, content):
+        self.initializers.append(helper.make_tensor(name, proto, shape, content))
+
+    def add_node(self, op_type, inputs, outputs, op_domain="", name=None, **attrs):
+        node = helper.make_node(op_type, inputs, outputs, name=name, **attrs)
+        self.nodes.append(node)
+
+    def graph(self, name, output, proto):
+        out = helper.make_tensor_value_info(output, proto, None)
+        return helper.make_graph(
+            self.nodes, name, [], [out], initializer=self.initializers
+        )
+
+
+def forward(g, X, est):
+    """Append the network of fitted ``est`` after variable ``X``; return its output.
+
+    Computes in ``g.dtype`` (the input's precision) as ToyNet's
+    ``Network.predict``: every row through the plain layers, then, only if some
+    output is not finite (an input so large that a product overflowed), those
+    rows again through saturated layers, in an ``If`` whose branch costs nothing
+    otherwise.
+    """
+    P = _layers(g, X, est, saturate=False)
+    bad = g.op("Or", g.op("IsInf", P), g.op("IsNaN", P))
+    bad = g.op("Cast", bad, to=PROTO[g.dtype])
+    any_bad = g.op("Cast", g.op("ReduceMax", bad, keepdims=0), to=TensorProto.BOOL)
+    branches = {}
+    for key, recompute in [("then_branch", True), ("else_branch", False)]:
+        branch = _Branch(g.container)
+        sub = Graph(g.scope, branch, g.dtype, g.cache)
+        if recompute:
+            # Row-wise: a row with any bad entry takes its saturated values.
+            ones = sub.const(np.ones((est.n_outputs_, 1)))
+            row_bad = sub.op("Greater", sub.op("MatMul", bad, ones), sub.const(0.0))
+            S = _layers(sub, X, est, saturate=True)
+            result = sub.op("Where", row_bad, S, P)
+        else:
+            result = sub.op("Identity", P)
+        branches[key] = branch.graph(key, result, PROTO[g.dtype])
+    return g.op("If", any_bad, **branches)
