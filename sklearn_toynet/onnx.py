@@ -199,8 +199,16 @@ def _shape_regressor(operator):
 
 
 # -- converters ------------------------------------------------------------------------
+MIN_OPSET = 11  # Clip with its bounds as inputs
+
+
 def _network_output(scope, operator, container):
     """The graph of the network on the operator's input, cast to the output dtype."""
+    if container.target_opset_onnx < MIN_OPSET:
+        raise ValueError(
+            f"ONNX export of {type(operator.raw_operator).__name__} needs "
+            f"target_opset >= {MIN_OPSET}; got {container.target_opset_onnx}."
+        )
     input_type = operator.inputs[0].type
     dtype = np.float64 if isinstance(input_type, DoubleTensorType) else np.float32
     g = Graph(scope, container, dtype)

@@ -106,10 +106,28 @@ def test_to_onnx_shortcut_casts_to_the_requested_dtype():
         np.testing.assert_allclose(out.ravel(), reg.predict(X), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("target_opset", [11, 13, 17, 21])
+def test_older_target_opsets_convert_and_run(target_opset):
+    clf = ToyNetClassifier((5, 4), batch_norm=True, max_iter=40, random_state=0)
+    clf = fit(clf, X, TARGETS["multiclass"])
+    rows = np.r_[X, np.full((1, 5), 1e30)]
+    onx = skl2onnx.to_onnx(clf, X[:1].astype(np.float32), target_opset=target_opset)
+    onnx.checker.check_model(onx)
+    assert max(o.version for o in onx.opset_import if o.domain == "") <= target_opset
+    out = run(onx, rows)
+    assert out["output_label"].tolist() == clf.predict(rows).tolist()
+
+
 # -- what cannot be converted ---------------------------------------------------------
 def test_an_unfitted_model_raises_not_fitted():
     with pytest.raises(NotFittedError):
         skl2onnx.to_onnx(ToyNetClassifier(), X[:1].astype(np.float32))
+
+
+def test_a_target_opset_below_11_is_refused():
+    clf = fit(ToyNetClassifier((4,), max_iter=20), X, TARGETS["binary"])
+    with pytest.raises(ValueError, match="needs target_opset >= 11; got 10"):
+        skl2onnx.to_onnx(clf, X[:1].astype(np.float32), target_opset=10)
 
 
 def fitted_classifier(**params):
