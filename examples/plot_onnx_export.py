@@ -59,7 +59,9 @@ onx = to_onnx(
     options={ToyNetClassifier: {"zipmap": False}},
 )
 onnx.checker.check_model(onx)
-print("inputs: ", [(i.name, i.type.tensor_type.elem_type) for i in onx.graph.input])
+for value in onx.graph.input:
+    element = onnx.TensorProto.DataType.Name(value.type.tensor_type.elem_type)
+    print(f"input {value.name!r}: {element}")
 print("outputs:", [o.name for o in onx.graph.output])
 print(f"model size: {len(onx.SerializeToString()) / 1024:.1f} KiB")
 

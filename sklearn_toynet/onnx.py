@@ -40,6 +40,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import ToyNetClassifier
 from ._onnx_graph import Graph, check_supported, forward
+from ._onnx_labels import column_names, is_multilabel, labels, zipmap_keys
 from ._regressor import ToyNetRegressor
 
 __all__ = ["to_onnx"]
@@ -64,69 +65,22 @@ def _float_type(input_type):
     )
 
 
-def _is_multilabel(est):
-    # Binary targets have one sigmoid unit, multiclass a softmax.
-    return est.out_activation_ == "logistic" and est.n_outputs_ > 1
-
-
-def _labels(est, nocl):
-    """The label constant: ``(values, ONNX element type, skl2onnx tensor type)``.
-
-    Labels keep the training labels' type: integers as int64, floats as their
-    float type, booleans as bool, strings as strings. With ``nocl`` (and for
-    multilabel targets, whose labels are ``0 .. n_labels - 1``) they are the
-    classes' indices.
-    """
-    classes = est.classes_
-    if nocl or _is_multilabel(est):
-        return (
-            np.arange(len(classes), dtype=np.int64),
-            TensorProto.INT64,
-            Int64TensorType,
-        )
-    if classes.dtype == np.bool_:
-        return classes, TensorProto.BOOL, BooleanTensorType
-    if np.issubdtype(classes.dtype, np.integer):
-        return classes.astype(np.int64), TensorProto.INT64, Int64TensorType
-    if classes.dtype == np.float32:
-        return classes, TensorProto.FLOAT, FloatTensorType
-    if np.issubdtype(classes.dtype, np.floating):
-        return classes.astype(np.float64), TensorProto.DOUBLE, DoubleTensorType
-    if all(isinstance(c, str) for c in classes):
-        return classes.astype(object), TensorProto.STRING, StringTensorType
-    raise ValueError(
-        "ONNX export supports integer, float, bool or string class labels; "
-        f"classes_ holds {sorted({type(c).__name__ for c in classes})}."
-    )
-
-
-def _zipmap_keys(est, nocl):
-    """ZipMap's keys: int64 (indices, integers, booleans) or strings."""
-    values, proto, _ = _labels(est, nocl)
-    if proto == TensorProto.STRING:
-        return (
-            "classlabels_strings",
-            [s.encode("utf-8") for s in values],
-            StringTensorType,
-        )
-    # Float labels of a classifier are whole numbers (scikit-learn refuses others).
-    return "classlabels_int64s", [int(v) for v in values], Int64TensorType
-
-
-def _column_names(est, nocl):
-    """Output names for zipmap="columns", as skl2onnx names them."""
-    values, proto, _ = _labels(est, nocl)
-    if proto == TensorProto.STRING:
-        return [f"s{v}" for v in values]
-    return [f"i{int(v)}" for v in values]
+# skl2onnx's type for each ONNX element type a label can have.
+TENSOR_TYPES = {
+    TensorProto.BOOL: BooleanTensorType,
+    TensorProto.INT64: Int64TensorType,
+    TensorProto.FLOAT: FloatTensorType,
+    TensorProto.DOUBLE: DoubleTensorType,
+    TensorProto.STRING: StringTensorType,
+}
 
 
 def _classifier_outputs(est, input_type, options, N=None):
     """``[(name, type), ...]`` of the classifier's outputs, in order."""
     ftype = _float_type(input_type)
     n_classes = len(est.classes_)
-    _, _, ltype = _labels(est, options["nocl"])
-    label = ltype([N, n_classes] if _is_multilabel(est) else [N])
+    ltype = TENSOR_TYPES[labels(est, options["nocl"])[1]]
+    label = ltype([N, n_classes] if is_multilabel(est) else [N])
     zipmap = options["zipmap"]
     if zipmap is False:
         outputs = [("label", label), ("probabilities", ftype([N, n_classes]))]
@@ -140,9 +94,9 @@ def _classifier_outputs(est, input_type, options, N=None):
         )
     outputs = [("output_label", label)]
     if zipmap == "columns":
-        names = _column_names(est, options["nocl"])
+        names = column_names(est, options["nocl"])
         return outputs + [(name, ftype([N])) for name in names]
-    _, _, key_type = _zipmap_keys(est, options["nocl"])
+    key_type = TENSOR_TYPES[zipmap_keys(est, options["nocl"])[2]]
     # ONNX's ZipMap holds float values, whatever the input's precision.
     maps = SequenceType(DictionaryType(key_type([]), FloatTensorType([])))
     return outputs + [("output_probability", maps)]
@@ -230,8 +184,8 @@ def _convert_classifier(scope, operator, container):
     nocl = options["nocl"]
     g, P = _network_output(scope, operator, container)
     out = [v.full_name for v in operator.outputs]
-    values, proto, _ = _labels(est, nocl)
-    multilabel = _is_multilabel(est)
+    values, proto = labels(est, nocl)
+    multilabel = is_multilabel(est)
     if not multilabel or options["output_class_labels"]:
         classes = g.const(values, "classes", dtype=values.dtype, proto=proto)
     if multilabel:
@@ -259,7 +213,7 @@ def _convert_classifier(scope, operator, container):
     else:
         if g.dtype == np.float64:
             proba = g.op("Cast", proba, to=TensorProto.FLOAT)
-        attribute, keys, _ = _zipmap_keys(est, nocl)
+        attribute, keys, _ = zipmap_keys(est, nocl)
         g.op("ZipMap", proba, out=out[1], domain="ai.onnx.ml", **{attribute: keys})
 
 
