@@ -165,6 +165,8 @@ def test_only_the_onnx_module_imports_skl2onnx():
     code = (
         "import sys, sklearn_toynet, sklearn_toynet.__main__;"
         "from sklearn_toynet import _persistence, blog;"
-        "assert 'skl2onnx' not in sys.modules and 'onnx' not in sys.modules"
+        "assert 'skl2onnx' not in sys.modules and 'onnx' not in sys.modules;"
+        "from sklearn_toynet import _onnx_graph, _onnx_labels;"
+        "assert 'skl2onnx' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
