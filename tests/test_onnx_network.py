@@ -74,7 +74,7 @@ def test_each_converted_activation_follows_its_definition(activation):
     X_wide = np.r_[X, 30 * X, -30 * X]
     out = run(convert(reg, X_wide), X_wide)["variable"]
     expected = reference_forward(reg, X_wide, [activation] * 3)
-    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
 
 
 def test_one_activation_per_hidden_layer():
