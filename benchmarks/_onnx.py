@@ -14,16 +14,17 @@ import numpy as np
 from sklearn.datasets import make_classification
 
 from . import _contenders as C
-from ._timing import alternate, medians, noise
+from ._timing import alternate, medians, noise, use_clock
 
 ONNX = "ONNX Runtime"
 
 
-def onnx_predictor(model, X, *, dtype=np.float32, threads=1):
+def onnx_predictor(model, X, *, dtype=np.float32, threads=1, options=None):
     """A callable running ONNX Runtime on ``X``, or None without the extra.
 
     The model is converted with ``zipmap=False`` for classifiers (a probability
-    matrix, what serving code reads fastest); the session uses ``threads``
+    matrix, what serving code reads fastest) and any converter ``options`` of
+    the final estimator (``{"saturate": False}``); the session uses ``threads``
     intra-op threads (1: as the harness's single-threaded BLAS).
     """
     try:
@@ -32,7 +33,12 @@ def onnx_predictor(model, X, *, dtype=np.float32, threads=1):
         import sklearn_toynet.onnx as toynet_onnx
     except ImportError:
         return None
-    options = {"zipmap": False} if hasattr(model, "classes_") else None
+    final = model[-1] if hasattr(model, "steps") else model
+    options = {
+        **({"zipmap": False} if hasattr(final, "classes_") else {}),
+        **(options or {}),
+    }
+    options = {id(final): options} if options else None
     onx = toynet_onnx.to_onnx(model, X, dtype=dtype, options=options)
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
@@ -72,8 +78,12 @@ def latency(repeats=15, n_calls=200, log=print):
             C.TOYNET: _calls(toy.predict_proba, Xb, n_calls),
             C.MLP: _calls(mlp.predict_proba, Xb, n_calls),
         }
-        for name, model in [(f"{ONNX} (ToyNet)", toy), (f"{ONNX} (MLP)", mlp)]:
-            run = onnx_predictor(model, Xb)
+        for name, model, options in [
+            (f"{ONNX} (ToyNet)", toy, None),
+            (f"{ONNX} (ToyNet, saturate=False)", toy, {"saturate": False}),
+            (f"{ONNX} (MLP)", mlp, None),
+        ]:
+            run = onnx_predictor(model, Xb, options=options)
             if run is not None:
                 contenders[name] = _calls(lambda _X, run=run: run(), Xb, n_calls)
         times = alternate(contenders, repeats)
@@ -86,7 +96,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     args = parser.parse_args(argv)
+    use_clock(args.clock)
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):

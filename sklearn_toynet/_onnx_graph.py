@@ -210,25 +210,32 @@ class _Branch:
         )
 
 
-def forward(g, X, est):
+def forward(g, X, est, saturate=True):
     """Append the network of fitted ``est`` after variable ``X``; return its output.
 
     Computes in ``g.dtype`` (the input's precision) as ToyNet's
     ``Network.predict``: every row through the plain layers, then, only if some
     output is not finite (an input so large that a product overflowed), those
     rows again through saturated layers, in an ``If`` whose branch costs nothing
-    otherwise.
+    otherwise. Without ``saturate``, only the plain layers.
     """
     P = _layers(g, X, est, saturate=False)
-    bad = g.op("Or", g.op("IsInf", P), g.op("IsNaN", P))
-    bad = g.op("Cast", bad, to=PROTO[g.dtype])
-    any_bad = g.op("Cast", g.op("ReduceMax", bad, keepdims=0), to=TensorProto.BOOL)
+    if not saturate:
+        return P
+    # One cheap test on the sum of the outputs: it is inf or NaN (so ``s - s``
+    # is NaN) if any output is. A sum that overflows on finite outputs only
+    # sends every row through the check below, which keeps them.
+    total = g.op("ReduceSum", P, keepdims=0)
+    any_bad = g.op("IsNaN", g.op("Sub", total, total))
     branches = {}
     for key, recompute in [("then_branch", True), ("else_branch", False)]:
         branch = _Branch(g.container)
         sub = Graph(g.scope, branch, g.dtype, g.cache)
         if recompute:
-            # Row-wise: a row with any bad entry takes its saturated values.
+            # Row-wise: a row with any inf or NaN takes its saturated values.
+            bad = sub.op(
+                "Cast", sub.op("IsNaN", sub.op("Sub", P, P)), to=PROTO[g.dtype]
+            )
             ones = sub.const(np.ones((est.n_outputs_, 1)))
             row_bad = sub.op("Greater", sub.op("MatMul", bad, ones), sub.const(0.0))
             S = _layers(sub, X, est, saturate=True)

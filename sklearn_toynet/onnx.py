@@ -13,7 +13,10 @@ fitted pipeline::
 Needs the ``onnx`` extra: ``pip install "sklearn-toynet[onnx]"`` (skl2onnx,
 onnx and onnxruntime). The classifier takes skl2onnx's classifier options
 ``zipmap`` (True, False or "columns"), ``nocl`` and ``output_class_labels``,
-as MLPClassifier's converter does.
+as MLPClassifier's converter does. Both estimators take ``saturate`` (default
+True): rows whose input makes a layer overflow are computed again with
+saturated layers, as ToyNet's ``predict`` does; False drops that check (a few
+microseconds per call), and such rows then give inf or NaN.
 """
 
 import numpy as np
@@ -47,12 +50,21 @@ __all__ = ["to_onnx"]
 
 CLASSIFIER_ALIAS = "SklearnToyNetClassifier"
 REGRESSOR_ALIAS = "SklearnToyNetRegressor"
+# saturate=False drops the overflow check: faster, but rows whose input makes a
+# layer overflow give inf or NaN where ToyNet gives finite values.
+REGRESSOR_OPTIONS = {"saturate": [True, False]}
 CLASSIFIER_OPTIONS = {
+    **REGRESSOR_OPTIONS,
     "zipmap": [True, False, "columns"],
     "nocl": [True, False],
     "output_class_labels": [False, True],
 }
-DEFAULT_OPTIONS = {"zipmap": True, "nocl": False, "output_class_labels": False}
+DEFAULT_OPTIONS = {
+    "zipmap": True,
+    "nocl": False,
+    "output_class_labels": False,
+    "saturate": True,
+}
 
 
 # -- what the outputs hold ------------------------------------------------------------
@@ -103,7 +115,10 @@ def _classifier_outputs(est, input_type, options, N=None):
 
 
 def _options(scope, est):
-    return scope.get_options(est, dict(DEFAULT_OPTIONS))
+    names = (
+        CLASSIFIER_OPTIONS if isinstance(est, ToyNetClassifier) else REGRESSOR_OPTIONS
+    )
+    return scope.get_options(est, {k: DEFAULT_OPTIONS[k] for k in names})
 
 
 # -- parsers and shape calculators ----------------------------------------------------
@@ -170,7 +185,8 @@ def _network_output(scope, operator, container):
     if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
         to = TensorProto.DOUBLE if dtype == np.float64 else TensorProto.FLOAT
         X = g.op("Cast", X, to=to)
-    return g, forward(g, X, operator.raw_operator)
+    saturate = _options(scope, operator.raw_operator)["saturate"]
+    return g, forward(g, X, operator.raw_operator, saturate=saturate)
 
 
 def _convert_regressor(scope, operator, container):
@@ -237,6 +253,7 @@ def register():
         _shape_regressor,
         _convert_regressor,
         parser=_parse_regressor,
+        options=REGRESSOR_OPTIONS,
     )
 
 

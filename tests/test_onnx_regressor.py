@@ -108,3 +108,31 @@ def test_extreme_inputs_give_toynets_finite_predictions(dtype, activation, batch
     assert np.isfinite(out).all()
     # Saturated outputs reach a quarter of the float limit: compare relatively.
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_finite_outputs_whose_sum_overflows_are_kept():
+    # The model checks the sum of its outputs first; finite rows stay as computed.
+    reg = regressor(Y2, np.float32)
+    reg.intercepts_[-1][:] = np.finfo(np.float32).max / 1.5
+    out = run(convert(reg, X), X)["variable"]
+    expected = reg.predict(X.astype(np.float32))
+    assert np.isfinite(expected).all()
+    np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("make", [ToyNetClassifier, ToyNetRegressor])
+def test_saturate_false_drops_the_overflow_check(make):
+    rows = extreme(np.float64)
+    target = TARGETS["multiclass"] if make is ToyNetClassifier else Y2
+    est = fitted(make(), target, np.float64, "identity", False)
+    options = {"zipmap": False} if make is ToyNetClassifier else {}
+    plain = convert(est, X, np.float64, saturate=False, **options)
+    assert "If" not in {node.op_type for node in plain.graph.node}
+    out = list(run(plain, rows, np.float64).values())[-1]
+    expected = (
+        est.predict_proba(rows) if make is ToyNetClassifier else est.predict(rows)
+    )
+    finite = np.isfinite(out).all(axis=1)
+    assert not finite.all()  # the overflowed rows, no longer recomputed
+    np.testing.assert_allclose(out[finite], expected[finite], rtol=1e-10)
+    assert "If" in {node.op_type for node in convert(est, X, **options).graph.node}
