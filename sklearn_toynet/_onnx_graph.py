@@ -6,9 +6,10 @@ ToyNet's :meth:`Network.forward` computes it, in the same order of operations
 (``Z = A @ W + b``, then ``(Z - mean) * inv_std * gamma + beta``, then the
 activation), so ONNX Runtime reproduces ToyNet's outputs to rounding.
 
-Every layer also saturates as ToyNet's ``Network.predict`` does for rows that
-overflow: its input is clipped so that no pre-activation can pass a quarter of
-the float limit. For any input below that limit the clips change nothing.
+Rows whose output overflows (an input near the float limit) are computed again
+as ToyNet's ``Network.predict`` computes them, through saturated layers whose
+inputs are clipped so that no pre-activation passes a quarter of the float
+limit; an ``If`` runs those layers only when some output is not finite.
 """
 
 import numpy as np
