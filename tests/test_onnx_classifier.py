@@ -74,7 +74,7 @@ def test_loss_intercept_and_dropout_settings_match(params, target):
     assert_matches(clf, out, clf.predict_proba(X).shape[1])
 
 
-@pytest.mark.parametrize("kind", ["int", "str", "bool", "multiclass str"])
+@pytest.mark.parametrize("kind", ["int", "str", "bool", "float", "multiclass str"])
 def test_zipmap_gives_one_dict_per_row_keyed_by_class(kind):
     y, _ = LABELS[kind]
     clf = classifier(y)
@@ -84,7 +84,8 @@ def test_zipmap_gives_one_dict_per_row_keyed_by_class(kind):
     proba = clf.predict_proba(X)
     assert len(out["output_probability"]) == len(X)
     for row, expected in zip(out["output_probability"], proba):
-        # Booleans are ZipMap keys 0 and 1, which Python's False and True index.
+        # Booleans are ZipMap keys 0 and 1, which Python's False and True index;
+        # whole-number floats are int64 keys, which Python's equal floats index.
         got = [row[c] for c in clf.classes_.tolist()]
         np.testing.assert_allclose(got, expected, rtol=0, atol=ATOL[np.float32])
 
@@ -159,3 +160,9 @@ def test_float32_model_matches_in_float32():
         rtol=0,
         atol=ATOL[np.float32],
     )
+
+
+def test_a_network_without_hidden_layers_converts():
+    clf = classifier(TARGETS["multiclass"], hidden_layer_sizes=())
+    out = run(convert(clf, X, zipmap=False), X)
+    assert_matches(clf, out, 3)
