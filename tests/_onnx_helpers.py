@@ -18,6 +18,7 @@ ort = pytest.importorskip("onnxruntime", reason=REASON)
 skl2onnx = pytest.importorskip("skl2onnx", reason=REASON)
 
 import sklearn_toynet.onnx  # noqa: E402, F401  (registers the converters)
+from sklearn_toynet import ToyNetRegressor  # noqa: E402
 
 from _helpers import quiet_fit  # noqa: E402
 
@@ -29,6 +30,7 @@ TARGETS = {
     "multiclass": Y3,
     "multilabel": np.c_[Y3 % 2, Y3 // 2, (Y3 + 1) % 2],
 }
+Y2 = np.c_[X[:, 0] - X[:, 1], 2 * X[:, 2] + 1]  # two regression targets
 ATOL = {np.float32: 1e-5, np.float64: 1e-10}
 
 
@@ -73,6 +75,12 @@ def run_frame(onx, frame):
 
 def fit(est, X, y):
     return quiet_fit(est, X, y)
+
+
+def regressor(y, dtype=np.float64, **params):
+    """A briefly trained two-hidden-layer ToyNetRegressor on ``X`` in ``dtype``."""
+    params = {"hidden_layer_sizes": (7, 4), "max_iter": 60, "random_state": 0, **params}
+    return fit(ToyNetRegressor(**params), X.astype(dtype), y)
 
 
 # The hidden activations by their definitions, in float64.
