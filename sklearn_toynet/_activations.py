@@ -2,12 +2,19 @@
 
 Every function works in place on its argument, so the forward pass can reuse one
 buffer per layer. Derivatives are written in terms of the activation's *output*
-``A`` (the blog's ``nonlin(l1, deriv=True) == l1 * (1 - l1)``): backprop never
-needs the pre-activations ``Z`` again.
+``A`` (the blog's ``nonlin(l1, deriv=True) == l1 * (1 - l1)``), so backprop
+needs no pre-activations ``Z``, except for the activations in ``NEEDS_Z``
+("gelu", "silu"), whose slope is not a function of their output: their
+derivatives take ``Z``, which the forward pass keeps for them.
+
+Each function and derivative stays finite, without a RuntimeWarning, for any
+finite input, float64's and float32's largest included.
 """
 
+import math
+
 import numpy as np
-from scipy.special import expit
+from scipy.special import erfc, expit
 
 # Below this many entries, scipy's expit (one ufunc call) is faster than the tanh
 # identity (four calls and a tail fix); above it, the identity is 2x faster.
@@ -77,14 +84,83 @@ def exp(Z):
     return np.exp(Z, out=Z)
 
 
+LEAKY_SLOPE = 0.01  # leaky_relu's slope for negative inputs
+ELU_ALPHA = 1.0  # elu's limit -alpha for large negative inputs
+GELU_CUTOFF = 40.0  # beyond it, the normal density z * phi(z) is 0 in any float
+
+
+def leaky_relu(Z):
+    """Leaky rectified linear unit ``max(Z, 0.01 Z)``, in place."""
+    return np.maximum(Z, LEAKY_SLOPE * Z, out=Z)
+
+
+def elu(Z):
+    """Exponential linear unit: ``Z`` if positive, else ``exp(Z) - 1``, in place."""
+    negative = np.minimum(Z, 0)
+    np.expm1(negative, out=negative)  # exact near 0, -1 far below
+    negative *= ELU_ALPHA
+    np.maximum(Z, 0, out=Z)
+    Z += negative
+    return Z
+
+
+def gelu(Z):
+    """Gaussian error linear unit ``0.5 Z (1 + erf(Z / sqrt(2)))``, in place.
+
+    The exact (erf) form, not the tanh approximation; ``1 + erf(x)`` is computed
+    as ``erfc(-x)``, the same number without cancellation for negative ``Z``.
+    """
+    Phi = np.multiply(Z, -1 / math.sqrt(2), dtype=Z.dtype)
+    erfc(Phi, out=Phi)
+    Z *= 0.5
+    Z *= Phi
+    return Z
+
+
+def silu(Z):
+    """Sigmoid linear unit (swish) ``Z * sigmoid(Z)``, in place."""
+    Z *= expit(Z)
+    return Z
+
+
+def softplus(Z):
+    """Softplus ``log(1 + exp(Z))``, in place, as ``logaddexp(Z, 0)``: no overflow."""
+    return np.logaddexp(Z, 0, out=Z)
+
+
 ACTIVATIONS = {
     "identity": identity,
     "logistic": logistic,
     "tanh": tanh,
     "relu": relu,
+    "leaky_relu": leaky_relu,
+    "elu": elu,
+    "gelu": gelu,
+    "silu": silu,
+    "softplus": softplus,
     "softmax": softmax,
     "exp": exp,
 }
+
+#: The activations a hidden layer may have (``activation=``).
+HIDDEN_ACTIVATIONS = (
+    "identity",
+    "logistic",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "elu",
+    "gelu",
+    "silu",
+    "softplus",
+)
+
+
+def per_layer(activation, n_hidden):
+    """The list of hidden activation names: a single name holds for every layer."""
+    if isinstance(activation, str):
+        return [activation] * n_hidden
+    return list(activation)
 
 
 # Derivatives: multiply ``delta`` (dLoss/dA) in place by dA/dZ, given A.
@@ -128,6 +204,62 @@ def exp_derivative(A, delta):
     return delta
 
 
+def leaky_relu_derivative(A, delta):
+    """dA/dZ = 1 where the unit is positive, else 0.01 (at 0 too)."""
+    delta *= np.where(A > 0, 1.0, LEAKY_SLOPE).astype(delta.dtype, copy=False)
+    return delta
+
+
+def elu_derivative(A, delta):
+    """dA/dZ = 1 where the unit is positive, else ``exp(Z) = A + alpha``."""
+    delta *= np.where(A > 0, 1, A + ELU_ALPHA)
+    return delta
+
+
+def softplus_derivative(A, delta):
+    """dA/dZ = sigmoid(Z) = ``1 - exp(-A)``, exact for tiny ``A`` too."""
+    slope = np.expm1(-A)
+    np.negative(slope, out=slope)
+    delta *= slope
+    return delta
+
+
+def gelu_derivative(Z, delta):
+    """dA/dZ = ``Phi(Z) + Z phi(Z)``, from the pre-activation ``Z``.
+
+    ``Phi`` is the standard normal distribution function, ``phi`` its density;
+    beyond ``|Z| = 40`` the second term is below the smallest float, and
+    clipping there keeps ``Z**2`` from overflowing.
+    """
+    Phi = np.multiply(Z, -1 / math.sqrt(2), dtype=Z.dtype)
+    erfc(Phi, out=Phi)
+    Phi *= 0.5
+    near = np.clip(Z, -GELU_CUTOFF, GELU_CUTOFF)
+    density = np.square(near)
+    density *= -0.5
+    np.exp(density, out=density)
+    density *= near
+    density *= 1 / math.sqrt(2 * math.pi)
+    Phi += density
+    delta *= Phi
+    return delta
+
+
+def silu_derivative(Z, delta):
+    """dA/dZ = ``s (1 + Z (1 - s))`` with ``s = sigmoid(Z)``, from ``Z``.
+
+    For large ``|Z|`` either ``s`` or ``1 - s`` is exactly 0 (never ``inf``
+    times 0), so the slope stays finite.
+    """
+    s = expit(Z)
+    slope = 1 - s
+    slope *= Z
+    slope += 1
+    slope *= s
+    delta *= slope
+    return delta
+
+
 # The output layer's activations: the same, but an exact sigmoid.
 OUTPUT_ACTIVATIONS = {**ACTIVATIONS, "logistic": exact_logistic}
 
@@ -136,6 +268,14 @@ DERIVATIVES = {
     "logistic": logistic_derivative,
     "tanh": tanh_derivative,
     "relu": relu_derivative,
+    "leaky_relu": leaky_relu_derivative,
+    "elu": elu_derivative,
+    "gelu": gelu_derivative,
+    "silu": silu_derivative,
+    "softplus": softplus_derivative,
     "softmax": softmax_derivative,
     "exp": exp_derivative,
 }
+
+# The derivatives above that read the pre-activation ``Z`` instead of ``A``.
+NEEDS_Z = frozenset({"gelu", "silu"})

@@ -20,6 +20,8 @@ from sklearn.utils.validation import (
 from ._callbacks import CallbackSupportMixin, EpochHooks
 from ._fitting import fit_full_batch, fit_stochastic
 from ._network import BatchNormState, Network, init_weights
+from ._params import ACTIVATION_CONSTRAINTS
+from ._validation import check_validation_set
 
 
 def _has_stochastic_solver(est):
@@ -32,6 +34,15 @@ def _has_stochastic_solver(est):
     return True
 
 
+def _weights_as(state, dtype):
+    """Copies of a fit state's weights and batch-norm arrays in ``dtype``."""
+    new = {k: [a.astype(dtype) for a in state[k]] for k in ("coefs_", "intercepts_")}
+    bn = state["batch_norm_"]
+    if bn is not None:
+        bn = type(bn)(**{k: [a.astype(dtype) for a in v] for k, v in vars(bn).items()})
+    return {**state, **new, "batch_norm_": bn}
+
+
 class BaseToyNet(CallbackSupportMixin, BaseEstimator):
     """Shared base of ToyNet estimators; use a subclass."""
 
@@ -40,7 +51,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "activation": ACTIVATION_CONSTRAINTS,
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -73,6 +84,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_norm": ["boolean"],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "scoring": [str, callable, None],
     }
 
     # -- hooks the subclasses fill in ------------------------------------------------
@@ -80,12 +92,16 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         """Return ``(X, Y)``: ``Y`` the 2-D float targets the network fits."""
         raise NotImplementedError
 
-    def _outputs_score(self, net, X, Y, sample_weight):
-        """The score (accuracy, R^2) of ``net`` on encoded targets ``Y``."""
+    def _outputs_score(self, net, X, Y, sample_weight, P=None):
+        """The score (accuracy, R^2) of ``net`` (or its outputs ``P``) on ``Y``."""
         raise NotImplementedError
 
     def _stratify_validation(self, Y):
         return False
+
+    def _loss_params(self):
+        """The loss's own parameters, as keywords of its functions in ``_losses``."""
+        return {}
 
     def _sample_weight(self, X, y, sample_weight):
         if sample_weight is None:
@@ -105,11 +121,23 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
         if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
+        self._check_activation_count(len(sizes))
         return [int(s) for s in sizes]
+
+    def _check_activation_count(self, n_hidden):
+        """A tuple of activations must name one per hidden layer."""
+        if isinstance(self.activation, str) or len(self.activation) == n_hidden:
+            return
+        raise ValueError(
+            f"activation={tuple(self.activation)} names {len(self.activation)} "
+            f"activation(s), but hidden_layer_sizes={self.hidden_layer_sizes} has "
+            f"{n_hidden} hidden layer(s): give one name per hidden layer."
+        )
 
     def _train_settings(self, batch_size):
         return {
             "loss": self.loss,
+            "loss_params": self._loss_params(),
             "alpha": self.alpha,
             "batch_size": batch_size,
             "shuffle": self.shuffle,
@@ -138,6 +166,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             "loss_curve_": [],
             "best_loss_": None if early else np.inf,
             "validation_scores_": [] if early else None,
+            "validation_loss_curve_": [] if early else None,
             "best_validation_score_": -np.inf if early else None,
             "n_layers_": len(units),
             "n_outputs_": n_outputs,
@@ -149,6 +178,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
 
     def _network(self, state=None):
         state = vars(self) if state is None else state
+        self._check_activation_count(len(state["coefs_"]) - 1)
         return Network(
             coefs=state["coefs_"],
             intercepts=state["intercepts_"],
@@ -169,7 +199,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
 
-    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None, **val):
         """Fit, or raise leaving every attribute exactly as it was before the call.
 
         Validation records ``classes_``, ``n_features_in_``, ... before training
@@ -179,7 +209,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         before = dict(vars(self))
         try:
             return self._fit_unguarded(
-                X, y, sample_weight, incremental=incremental, classes=classes
+                X, y, sample_weight, incremental=incremental, classes=classes, **val
             )
         except BaseException:
             # Keep the callback bookkeeping: _fit_context tears callbacks down after.
@@ -189,7 +219,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             raise
 
     def _fit_unguarded(
-        self, X, y, sample_weight=None, *, incremental=False, classes=None
+        self, X, y, sample_weight=None, *, incremental=False, classes=None, **val
     ):
         # Parameters were validated by the public method's ``_fit_context``.
         self._hidden_units()
@@ -201,6 +231,8 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 X, y, first_call=first_call, incremental=incremental, classes=classes
             )
         sample_weight = self._sample_weight(X, y, sample_weight)
+        # fit's X_val, y_val, sample_weight_val (lbfgs ignores them, as early_stopping)
+        validation = check_validation_set(self, X, Y, **val) if val else None
         if first_call:
             state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
         else:
@@ -216,7 +248,16 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 fit_full_batch(self, state, net, flat, X, Y, sample_weight, hooks)
             else:
                 fit_stochastic(
-                    self, state, net, flat, X, Y, sample_weight, incremental, hooks
+                    self,
+                    state,
+                    net,
+                    flat,
+                    X,
+                    Y,
+                    sample_weight,
+                    incremental,
+                    hooks,
+                    validation,
                 )
         hooks.end_fit()
         # Adopt the trained state only now: a call that raised changed nothing.
@@ -245,22 +286,21 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         names += ["_no_improvement_count", "_optimizer", "_rng"]
         state = {k: copy.deepcopy(getattr(self, k)) for k in names if hasattr(self, k)}
         if X.dtype != state["coefs_"][0].dtype:
-            for key in ("coefs_", "intercepts_"):
-                state[key] = [a.astype(X.dtype) for a in state[key]]
-            bn = state["batch_norm_"]
-            for name in () if bn is None else vars(bn):
-                setattr(bn, name, [a.astype(X.dtype) for a in getattr(bn, name)])
+            state.update(_weights_as(state, X.dtype))
             state["_optimizer"] = None
         return state
 
     # -- prediction -------------------------------------------------------------------
     def _validated_input(self, X):
-        """``X`` checked against the fitted model, in the weights' dtype."""
+        """``X`` checked against the fitted model, and the network to run it.
+
+        As MLP, by numpy's promotion: float64 input meets float32 weights in
+        float64 (then a float64 answer's rows sum to 1 in float64); float32
+        input stays float32, as the weights' dtype otherwise.
+        """
         check_is_fitted(self)
         # scikit-learn's finiteness check sums X, which overflows near the float
         # limit (then inf - inf warns "invalid"); it still finds real NaN and inf.
-        # A float64 value beyond float32's range casts to inf, which prediction
-        # handles like any overflow.
         with np.errstate(over="ignore", invalid="ignore"):
             X = validate_data(
                 self,
@@ -269,13 +309,16 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 dtype=(np.float64, np.float32),
                 reset=False,
             )
-            return X.astype(self.coefs_[0].dtype, copy=False)
+            dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+            own = dtype == self.coefs_[0].dtype
+            net = self._network(None if own else _weights_as(vars(self), dtype))
+            return X.astype(dtype, copy=False), net
 
     def _forward_output(self, X):
-        X = self._validated_input(X)
+        X, net = self._validated_input(X)
         # Network.predict computes rows that overflow again, clipped: no warnings.
         with np.errstate(all="ignore"):
-            return self._network().predict(X)
+            return net.predict(X)
 
     def activations(self, X):
         """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.
@@ -293,11 +336,11 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             (probabilities for a classifier). Hidden layers make features for
             another model.
         """
-        X = self._validated_input(X)
+        X, net = self._validated_input(X)
         # Saturated layers: inputs near the float limit give finite activations
         # (those predict returns); ordinary inputs pass through unchanged.
         with np.errstate(over="ignore", under="ignore"):
-            return self._network().forward(X, saturate=True).A
+            return net.forward(X, saturate=True).A
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -110,12 +110,6 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                 binarizer.fit(classes)
             else:
                 binarizer.fit(y)
-            if len(binarizer.classes_) < 2:
-                raise ValueError(
-                    "ToyNetClassifier needs samples of at least 2 classes in the "
-                    "data, but the data contains only one class: "
-                    f"{binarizer.classes_.tolist()[0]!r}"  # 'a', not np.str_('a')
-                )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
         else:
@@ -145,12 +139,12 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         index = np.searchsorted(self.classes_, y)
         index = np.minimum(index, len(self.classes_) - 1)
         if not np.array_equal(self.classes_[index], y):
-            unseen = np.setdiff1d(unique_labels(y), self.classes_)
             raise ValueError(
-                f"`y` has classes not in `classes`: {unseen}. `classes` has "
-                f"{self.classes_}."
+                f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{self.classes_}. 'y' has {unique_labels(y)}."
             )
-        if len(self.classes_) == 2:
+        if len(self.classes_) <= 2:
+            # One output unit; a single class trains it towards 0, as MLP's.
             return index.astype(dtype).reshape(-1, 1)
         Y = np.zeros((len(index), len(self.classes_)), dtype=dtype)
         Y[np.arange(len(index)), index] = 1
@@ -176,16 +170,27 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             P = P.ravel()
         return self._label_binarizer.inverse_transform(P)
 
-    def _outputs_score(self, net, X, Y, sample_weight):
-        y_true = self._label_binarizer.inverse_transform(
+    def _decode_targets(self, Y):
+        return self._label_binarizer.inverse_transform(
             Y.ravel() if Y.shape[1] == 1 else Y
         )
-        return accuracy_score(
-            y_true, self._decode(net.predict(X)), sample_weight=sample_weight
-        )
+
+    def _outputs_score(self, net, X, Y, sample_weight, P=None):
+        P = net.predict(X) if P is None else P
+        y_true = self._decode_targets(Y)
+        return accuracy_score(y_true, self._decode(P), sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to ``X`` and ``y``.
 
         Parameters
@@ -197,13 +202,22 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows in the (weighted-mean) loss. A row of weight 0
             counts as absent: a mini-batch of only such rows takes no step.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Rows early stopping scores instead of a ``validation_fraction``
+            split (needs ``early_stopping=True``; ignored by "lbfgs"). In a
+            Pipeline, ``transform_input=["X_val"]`` transforms them as ``X``.
+        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+            Their labels, of classes seen in ``y``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Their weights (times ``class_weight``) in the validation loss and score.
 
         Returns
         -------
         self : ToyNetClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        val = dict(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
+        return self._fit(X, y, sample_weight, **val)
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -236,7 +250,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             np.unique(classes), self.classes_
         ):
             raise ValueError(
-                f"`classes={classes!r}` is not the same as on the last call to "
+                f"`classes={classes!r}` is not the same as on last call to "
                 f"partial_fit, was: {self.classes_!r}"
             )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
@@ -271,6 +285,9 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             (for multilabel targets, each label's own probability).
         """
         P = self._forward_output(X)
+        if len(self.classes_) == 1:
+            # The only class seen is certain: one column, as ``classes_``.
+            return np.ones_like(P)
         if P.shape[1] == 1:
             return np.hstack([1 - P, P])
         return P

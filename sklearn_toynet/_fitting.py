@@ -21,6 +21,7 @@ from ._stopping import (
     update_no_improvement,
 )
 from ._training import Workspace, fit_lbfgs, run_epoch
+from ._validation import ValidationMonitor, ValidationSet, start_validation
 
 
 def make_optimizer(est, params):
@@ -38,13 +39,20 @@ def make_optimizer(est, params):
 
 def _validation_split(est, state, X, Y, sample_weight):
     stratify = Y if est._stratify_validation(Y) else None
+    if stratify is not None:
+        _check_stratifiable(est, Y)
     arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
-    parts = train_test_split(
-        *arrays,
-        test_size=est.validation_fraction,
-        random_state=state["_rng"],
-        stratify=stratify,
-    )
+    try:
+        parts = train_test_split(
+            *arrays,
+            test_size=est.validation_fraction,
+            random_state=state["_rng"],
+            stratify=stratify,
+        )
+    except ValueError as error:
+        if stratify is None or "number of classes" not in str(error):
+            raise
+        raise ValueError(f"{error}. {_STRATIFIED % est.validation_fraction}") from None
     if parts[1].shape[0] < 2:
         raise ValueError(
             "The validation set is too small. Increase 'validation_fraction' "
@@ -59,7 +67,28 @@ def _validation_split(est, state, X, Y, sample_weight):
         )
     if sample_weight is None:
         train, val = (*train, None), (*val, None)
-    return train, val
+    return train, ValidationSet(*val)
+
+
+_STRATIFIED = (
+    "early_stopping=True holds out validation_fraction=%s of the rows, stratified "
+    "by class: each class needs a sample on either side. Change "
+    "validation_fraction, or set early_stopping=False."
+)
+
+
+def _check_stratifiable(est, Y):
+    """Raise, naming them by label, if a class has too few samples to split."""
+    labels, counts = np.unique(est._decode(Y), return_counts=True)
+    if counts.min() < 2:
+        # scikit-learn's words (as MLP raises them), with the labels as given.
+        few = labels[counts < 2].tolist()
+        hint = _STRATIFIED % est.validation_fraction
+        raise ValueError(
+            "The least populated classes in y have only 1 member, which is too "
+            "few. The minimum number of groups for any class cannot be less than "
+            f"2. Classes with too few members are: {few}. {hint}"
+        )
 
 
 def _batch_size(est, n_samples):
@@ -82,17 +111,21 @@ def _record_epoch(est, state, loss, n_samples):
         print("Iteration %d, loss = %.8f" % (state["n_iter_"], loss))
 
 
-def _record_validation(est, state, score):
+def _record_validation(est, state, loss, score):
+    state["validation_loss_curve_"].append(loss)
     state["validation_scores_"].append(score)
     if est.verbose:
         print("Validation score: %f" % score)
 
 
-def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hooks):
+def fit_stochastic(
+    est, state, net, flat, X, Y, sample_weight, incremental, hooks, validation=None
+):
     """Run epochs of "sgd" or "adam" on ``net`` until a stopping rule fires.
 
     ``hooks`` (see ``_callbacks``) runs the estimator's callbacks around each
-    epoch; one that asks to stop ends the fit after that epoch.
+    epoch; one that asks to stop ends the fit after that epoch. Early stopping
+    scores ``validation`` (a ``ValidationSet``) when given, else a split of ``X``.
     """
     if state.get("_optimizer") is None or not incremental:
         state["_optimizer"] = make_optimizer(est, [flat])
@@ -102,9 +135,12 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
     state["n_iter_"] = 0
     early_stopping = est.early_stopping and not incremental
     if early_stopping:
-        (X, Y, sample_weight), validation = _validation_split(
-            est, state, X, Y, sample_weight
-        )
+        if validation is None:
+            (X, Y, sample_weight), validation = _validation_split(
+                est, state, X, Y, sample_weight
+            )
+        start_validation(state)
+        monitor = ValidationMonitor(est, state, validation)
     settings = est._train_settings(batch_size=_batch_size(est, X.shape[0]))
     workspace = Workspace(net, flat)
     rng = state["_rng"]
@@ -125,11 +161,12 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
                 # is no error; the epoch scores NaN and the best weights return.
                 hooks.abandon_epoch()
                 _record_epoch(est, state, loss, X.shape[0])
+                state["validation_loss_curve_"].append(np.nan)
                 state["validation_scores_"].append(np.nan)
                 break
             _record_epoch(est, state, loss, X.shape[0])
             if early_stopping:
-                _record_validation(est, state, est._outputs_score(net, *validation))
+                _record_validation(est, state, *monitor.evaluate(net))
             update_no_improvement(est, state, early_stopping, net)
             optimizer.iteration_ends(state["t_"])
             if hooks.end_epoch():
@@ -189,13 +226,25 @@ def fit_full_batch(est, state, net, flat, X, Y, sample_weight, hooks):
         check_loss(est, state, float(result.fun))
     check_weights(est, net, flat)
     state["n_iter_"] = int(result.nit)
-    state["loss_"] = float(result.fun)
-    state["best_loss_"] = min(curve, default=float(result.fun))
+    state["loss_"] = float(result.reported_fun)
+    state["best_loss_"] = min(curve, default=state["loss_"])
     if result.status != 0 and est.tol is not None and not stopped_by_callback:
-        warnings.warn(
-            f"lbfgs failed to converge after {result.nit} iteration(s) "
-            f"(status={result.status}): {result.message}. Increase the number of "
-            "iterations (max_iter) or the number of loss evaluations (max_fun), or "
-            "scale the data.",
-            ConvergenceWarning,
+        warnings.warn(lbfgs_warning(result, est.max_iter), ConvergenceWarning)
+
+
+def lbfgs_warning(result, max_iter):
+    """MLP's text for an L-BFGS run that did not converge."""
+    n_iter = min(result.nit, max_iter)
+    message = (
+        f"lbfgs failed to converge after {n_iter} iteration(s) "
+        f"(status={result.status}):\n{result.message}\n"
+    )
+    if n_iter == max_iter:
+        message += (
+            "\nIncrease the number of iterations to improve the convergence "
+            f"(max_iter={max_iter})."
         )
+    return message + (
+        "\nYou might also want to scale the data as shown in:\n"
+        "    https://scikit-learn.org/stable/modules/preprocessing.html"
+    )

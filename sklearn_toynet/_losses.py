@@ -2,7 +2,16 @@
 
 A loss value is a weighted mean over samples of a sum over outputs; the output
 delta is its gradient with respect to the output layer's pre-activation ``Z``.
-Both start from the error ``P - Y``, computed once.
+Both start from the error ``P - Y``, computed once. ``reported_loss`` puts a
+value on the scale MLP reports (its ``loss_``), which for several outputs is
+not always the function whose gradient both train on.
+
+The robust regression losses ("absolute_error", "huber", "quantile") take their
+parameters (``huber_delta``, ``quantile``) as keywords; their gradient with
+respect to ``P`` is written into the error in place by ``ERROR_GRADIENTS``. At a
+kink (``P == Y`` for "absolute_error" and "quantile") the subgradient used is
+0: it lies between the one-sided slopes, and a prediction equal to its target
+is left where it is.
 """
 
 import numpy as np
@@ -44,14 +53,94 @@ def poisson(Y, P, error):
     return Y_log_Y - Y * np.log(P) - Y + P
 
 
+def absolute_error(Y, P, error):
+    """The absolute error ``|P - Y|``, per entry."""
+    return np.abs(error)
+
+
+def huber(Y, P, error, *, huber_delta):
+    """Huber's loss, per entry: quadratic near the target, linear far from it.
+
+    Half the squared error up to ``huber_delta``, then
+    ``huber_delta * (|error| - huber_delta / 2)``. Written as
+    ``m * (|error| - m / 2)`` with ``m = min(|error|, huber_delta)``, which is
+    both cases at once and never squares a large error.
+    """
+    size = np.abs(error)
+    m = np.minimum(size, huber_delta)
+    size -= 0.5 * m
+    size *= m
+    return size
+
+
+def quantile(Y, P, error, *, quantile):
+    """The pinball loss of the ``quantile``, per entry.
+
+    ``quantile * (Y - P)`` for a prediction below its target and
+    ``(1 - quantile) * (P - Y)`` above it; its minimizer over a sample is the
+    sample's ``quantile``. At ``quantile=0.5`` it is half the absolute error.
+    """
+    return np.maximum((1 - quantile) * error, -quantile * error)
+
+
 LOSSES = {
     "log_loss": log_loss,
     "categorical_log_loss": categorical_log_loss,
     "squared_error": squared_error,
     "poisson": poisson,
+    "absolute_error": absolute_error,
+    "huber": huber,
+    "quantile": quantile,
+}
+
+
+# dLoss/dP of the losses whose output delta is not ``P - Y``, from ``error``,
+# in place.
+
+
+def absolute_error_gradient(error):
+    """``sign(P - Y)``: 1 above the target, -1 below, 0 on it."""
+    return np.sign(error, out=error)
+
+
+def huber_gradient(error, *, huber_delta):
+    """The error clipped to ``[-huber_delta, huber_delta]`` (no kink: continuous)."""
+    return np.clip(error, -huber_delta, huber_delta, out=error)
+
+
+def quantile_gradient(error, *, quantile):
+    """``1 - quantile`` above the target, ``-quantile`` below, 0 on it."""
+    above, below = error > 0, error < 0
+    error[...] = 0
+    error[above] = 1 - quantile
+    error[below] = -quantile
+    return error
+
+
+ERROR_GRADIENTS = {
+    "absolute_error": absolute_error_gradient,
+    "huber": huber_gradient,
+    "quantile": quantile_gradient,
 }
 
 # Output activations for which dLoss/dZ is simply ``P - Y`` (the canonical link).
+# Losses MLP reports as a mean over outputs (its ``squared_loss``); the others
+# (log-losses, Poisson) it sums over outputs, as the value here does. Either
+# way MLP, like ToyNet, steps along the gradient of the sum.
+AVERAGED_OVER_OUTPUTS = {"squared_error", "absolute_error", "huber", "quantile"}
+
+
+def reported_loss(loss, value, n_outputs):
+    """A loss ``value`` (summed over outputs) on MLP's scale.
+
+    With ``k`` outputs, MLP reports the squared error averaged over them: the
+    value divided by ``k``. The robust regression losses are averaged the same
+    way, as scikit-learn's regression metrics average over outputs. Stopping
+    rules compare these numbers with ``tol``.
+    """
+    return value / n_outputs if loss in AVERAGED_OVER_OUTPUTS else value
+
+
 CANONICAL = {
     ("log_loss", "logistic"),
     ("log_loss", "softmax"),
@@ -60,12 +149,13 @@ CANONICAL = {
 }
 
 
-def loss_and_delta(loss, out_activation, Y, P, sample_weight=None):
+def loss_and_delta(loss, out_activation, Y, P, sample_weight=None, **loss_params):
     """The batch's mean loss, and dLoss/dZ of the output layer.
 
     The delta's rows are already divided by ``n`` (or weighted by
     ``sample_weight / sample_weight.sum()``), so every gradient downstream is a
-    plain sum over rows.
+    plain sum over rows. ``loss_params`` are the loss's own parameters
+    (``huber_delta=`` for "huber", ``quantile=`` for "quantile").
     """
     # The blog's ``l2_error``, with the sign flipped to point uphill.
     delta = P - Y
@@ -83,13 +173,15 @@ def loss_and_delta(loss, out_activation, Y, P, sample_weight=None):
         if name == "squared_error":
             value = _total_squared_error(delta) / n
         else:
-            value = float(LOSSES[name](Y, P, delta).sum()) / n
+            value = float(LOSSES[name](Y, P, delta, **loss_params).sum()) / n
         row_scale = 1.0 / n
     else:
-        per_sample = LOSSES[name](Y, P, delta)
+        per_sample = LOSSES[name](Y, P, delta, **loss_params)
         total = float(sample_weight.sum())
         value = float(per_sample.reshape(n, -1).sum(axis=1) @ sample_weight) / total
         row_scale = (sample_weight / total)[:, None]
+    if loss in ERROR_GRADIENTS:
+        ERROR_GRADIENTS[loss](delta, **loss_params)  # dLoss/dP, not P - Y
     if (loss, out_activation) not in CANONICAL:
         # The blog's ``l2_delta = l2_error * nonlin(l2, deriv=True)``.
         DERIVATIVES[out_activation](P, delta)

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import ACTIVATIONS, DERIVATIVES, OUTPUT_ACTIVATIONS
+from ._activations import (
+    ACTIVATIONS,
+    DERIVATIVES,
+    NEEDS_Z,
+    OUTPUT_ACTIVATIONS,
+    per_layer,
+)
 from ._batchnorm import batch_norm_backward, batch_norm_forward
 
 
@@ -19,17 +25,21 @@ def init_weights(layer_units, init, activation, fit_intercept, rng, dtype):
     """Draw ``coefs`` (fan_in x fan_out) and ``intercepts`` for every layer.
 
     ``"uniform"`` is the blog's ``2 * random((fan_in, fan_out)) - 1``, drawn layer
-    by layer; ``"glorot"`` is MLPClassifier's scaled uniform. Intercepts are drawn
+    by layer; ``"glorot"`` is MLPClassifier's scaled uniform, with its factor 2
+    for logistic units and 6 for any other: ``activation`` (one name, or one per
+    hidden layer) of the layer the weights feed, the last hidden one's for the
+    output layer, as MLP uses its one activation there too. Intercepts are drawn
     after their layer's weights, and are zeros (and never drawn) without
     ``fit_intercept``.
     """
     coefs, intercepts = [], []
-    for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+    names = per_layer(activation, len(layer_units) - 2) or [activation]
+    for i, (fan_in, fan_out) in enumerate(zip(layer_units[:-1], layer_units[1:])):
         if init == "uniform":
             bound = 1.0
             W = 2 * rng.random_sample((fan_in, fan_out)) - 1
         else:
-            factor = 2.0 if activation == "logistic" else 6.0
+            factor = 2.0 if names[min(i, len(names) - 1)] == "logistic" else 6.0
             bound = np.sqrt(factor / (fan_in + fan_out))
             W = rng.uniform(-bound, bound, (fan_in, fan_out))
         if fit_intercept:
@@ -85,6 +95,7 @@ class ForwardCache:
 
     A: list  # inputs of each layer, then the output (after dropout, if any)
     H: list  # hidden activations before dropout (for the derivatives)
+    Z: list = field(default_factory=list)  # per hidden layer: Z if NEEDS_Z, else None
     masks: list = field(default_factory=list)  # inverted-dropout masks
     bn: list = field(default_factory=list)  # batch-norm caches
 
@@ -146,7 +157,7 @@ class Network:
 
     coefs: list
     intercepts: list
-    activation: str = "logistic"
+    activation: str | tuple = "logistic"  # one name, or one per hidden layer
     out_activation: str = "logistic"
     fit_intercept: bool = True
     dropout: float = 0.0
@@ -203,6 +214,7 @@ class Network:
         """
         cache = ForwardCache(A=[X], H=[X])
         last = self.n_layers - 1
+        names = per_layer(self.activation, last)
         for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
             A_in = _saturated(cache.A[-1], W) if saturate else cache.A[-1]
             Z = _matmul(A_in, W, out=None if buffers is None else buffers[i])
@@ -228,7 +240,9 @@ class Network:
                 if saturate:
                     _clip_to_big(Z)
                 cache.bn.append(bn_cache)
-            H = ACTIVATIONS[self.activation](Z)
+            # gelu and silu keep Z for their derivatives; the others overwrite it.
+            cache.Z.append(Z.copy() if train and names[i] in NEEDS_Z else None)
+            H = ACTIVATIONS[names[i]](Z)
             cache.H.append(H)
             if train and self.dropout > 0:
                 keep = 1.0 - self.dropout
@@ -247,6 +261,7 @@ class Network:
         ``buffers`` (one array per hidden layer) receive the hidden deltas.
         """
         n = self.n_layers
+        names = per_layer(self.activation, n - 1)
         grad_W = grads[:n]
         grad_b = grads[n : 2 * n] if self.fit_intercept else None
         if self.batch_norm is not None:
@@ -269,7 +284,8 @@ class Network:
             if cache.masks:
                 delta *= cache.masks[i - 1]
             # The blog's ``l1_delta = l1_error * nonlin(l1, deriv=True)``.
-            DERIVATIVES[self.activation](cache.H[i], delta)
+            slope_of = cache.Z[i - 1] if names[i - 1] in NEEDS_Z else cache.H[i]
+            DERIVATIVES[names[i - 1]](slope_of, delta)
             if self.batch_norm is not None:
                 delta, grad_gamma[i - 1][...], grad_beta[i - 1][...] = (
                     batch_norm_backward(cache.bn[i - 1], delta)

@@ -14,6 +14,10 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from sklearn.utils._param_validation import Options, StrOptions
+
+from ._activations import HIDDEN_ACTIVATIONS
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -44,10 +48,16 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     The number of units in each hidden layer. ``()`` means no hidden layer: the
     inputs feed the output units directly (the blog's 2-layer network).
 
-activation : {'logistic', 'tanh', 'relu', 'identity'}, default='relu'
-    Activation of the hidden layers. "logistic" is the blog's sigmoid
-    ``1 / (1 + exp(-z))``, computed without overflow. The default is
-    MLPClassifier's, which trains fastest on standardized tabular data.
+activation : {'logistic', 'tanh', 'relu', 'identity', 'leaky_relu', 'elu', \
+'gelu', 'silu', 'softplus'} or tuple of str, default='relu'
+    Activation of the hidden layers: one name for all, or a tuple (or list) of
+    one name per hidden layer, as long as ``hidden_layer_sizes``. "logistic" is
+    the blog's sigmoid ``1 / (1 + exp(-z))``, computed without overflow. The
+    default is MLPClassifier's, which trains fastest on standardized tabular
+    data. Beyond MLP's four: "leaky_relu" is ``max(z, 0.01 z)``; "elu" is ``z``
+    for ``z > 0``, else ``exp(z) - 1``; "gelu" is the exact
+    ``0.5 z (1 + erf(z / sqrt(2)))``; "silu" (swish) is ``z / (1 + exp(-z))``;
+    "softplus" is ``log(1 + exp(z))``, a smooth relu.
 
 solver : {'sgd', 'adam', 'lbfgs'}, default='adam'
     The weight optimizer. "sgd" is mini-batch gradient descent (with ``momentum``
@@ -158,6 +168,15 @@ max_grad_norm : float or None, default=None
     blog's "delta trimming"). Keeps a too-large learning rate from blowing up the
     weights; ``None`` never clips. "sgd" and "adam" only: "lbfgs" chooses its own
     step lengths and ignores it.
+
+scoring : str, callable or None, default=None
+    What ``early_stopping`` follows on the validation rows (HistGradientBoosting's
+    name). None: MLPClassifier's score, accuracy (or R^2 for regression). "loss":
+    the validation loss (``validation_scores_`` holds its negation, so that higher
+    is better). Any other string names a scikit-learn scorer ("roc_auc",
+    "neg_log_loss", ...); a callable ``scorer(estimator, X, y)`` is one. The
+    weights restored at the end are those of the best epoch by this criterion.
+    Unused without ``early_stopping``.
 """
 )
 
@@ -189,17 +208,24 @@ t_ : int
     Training samples seen by the stochastic solvers, over all calls.
 
 loss_ : float
-    The loss, L2 penalty included, at the end of the last epoch.
+    The loss, L2 penalty included, at the end of the last epoch, as MLP reports
+    it: with several outputs, the squared error averaged over them (the
+    log-losses and the Poisson deviance summed).
 
 best_loss_ : float or None
     The lowest training loss reached; None with ``early_stopping``.
 
 loss_curve_ : list of float
-    The loss after each epoch (or L-BFGS iteration).
+    The loss after each epoch (or L-BFGS iteration), on the scale of ``loss_``.
 
 validation_scores_ : list of float or None
-    The score (accuracy, or R^2 for regression) on the held-out split after
-    each epoch with ``early_stopping``; else None.
+    The score (accuracy, or R^2 for regression, or as ``scoring`` says) on the
+    validation rows (``X_val`` or the held-out split) after each epoch with
+    ``early_stopping``; else None.
+
+validation_loss_curve_ : list of float or None
+    The loss on the validation rows after each epoch with ``early_stopping``
+    (without the L2 penalty; ``sample_weight_val`` applied); else None.
 
 best_validation_score_ : float or None
     The best of ``validation_scores_``; None without ``early_stopping``.
@@ -267,3 +293,26 @@ def with_parameters(*params, attributes=()):
         return cls
 
     return decorate
+
+
+class ActivationNames(Options):
+    """Constraint: a tuple or list of hidden activation names, one per layer.
+
+    A subclass of scikit-learn's ``Options`` only so that its parameter
+    validation takes it; the error then lists the names and this form.
+    """
+
+    def __init__(self):
+        super().__init__(str, set(HIDDEN_ACTIVATIONS))
+
+    def is_satisfied_by(self, val):
+        return isinstance(val, (tuple, list)) and all(
+            isinstance(name, str) and name in self.options for name in val
+        )
+
+    def __str__(self):
+        return "a tuple or list of those names, one per hidden layer"
+
+
+#: The constraints of ``activation``: one name, or one name per hidden layer.
+ACTIVATION_CONSTRAINTS = [StrOptions(set(HIDDEN_ACTIVATIONS)), ActivationNames()]

@@ -1,9 +1,11 @@
 """ToyNetRegressor: identity (or exponential) output on the shared base."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d, validate_data
 
@@ -12,10 +14,31 @@ from ._params import SHARED_PARAMETERS, entries, with_parameters
 
 OWN_PARAMETERS = entries(
     """
-loss : {'squared_error', 'poisson'}, default='squared_error'
+loss : {'squared_error', 'poisson', 'absolute_error', 'huber', \
+'quantile'}, default='squared_error'
     "squared_error" (half the squared error, identity output) or "poisson" (half
     the Poisson deviance with an exponential output, for counts; ``y >= 0``), as
-    MLPRegressor.
+    MLPRegressor. Beyond MLP's: "absolute_error" (``|y - p|``, predicts the
+    conditional median, robust to outliers in ``y``), "huber" (half the squared
+    error up to ``huber_delta``, linear beyond: squared error's smooth fit
+    with absolute error's robustness) and "quantile" (the pinball loss of
+    ``quantile``, predicts that conditional quantile). At their kinks
+    ("absolute_error" and "quantile" where ``p == y``) the gradient used is 0.
+
+quantile : float, default=0.5
+    The quantile that ``loss="quantile"`` predicts, in (0, 1); 0.5 is the
+    median. Named as in HistGradientBoostingRegressor. Ignored by other losses.
+
+huber_delta : float, default=1.0
+    Where ``loss="huber"`` turns from quadratic to linear: errors larger than
+    this (in the units of ``y``) count linearly, so outliers pull less. The
+    default 1.0 is one standard deviation of a standardized ``y`` (scale it
+    with ``y``'s spread otherwise). A fixed threshold, not one re-estimated from
+    the residuals, keeps the loss the same function through the fit, so
+    ``loss_curve_`` values compare and L-BFGS's objective stays consistent.
+    HuberRegressor calls its threshold ``epsilon`` and
+    GradientBoostingRegressor sets it through ``alpha``: here those names are
+    Adam's term and the L2 penalty, hence this one. Ignored by other losses.
 """
 )
 
@@ -26,6 +49,8 @@ loss : {'squared_error', 'poisson'}, default='squared_error'
     "activation",
     "*",
     *SHARED_PARAMETERS,
+    OWN_PARAMETERS["quantile"],
+    OWN_PARAMETERS["huber_delta"],
 )
 class ToyNetRegressor(RegressorMixin, BaseToyNet):
     """A neural network regressor trained by backpropagation.
@@ -59,11 +84,24 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
 
     _parameter_constraints: dict = {
         **BaseToyNet._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
+        "loss": [
+            StrOptions(
+                {"squared_error", "poisson", "absolute_error", "huber", "quantile"}
+            )
+        ],
+        "quantile": [Interval(Real, 0, 1, closed="neither")],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
     def _out_activation(self):
         return "exp" if self.loss == "poisson" else "identity"
+
+    def _loss_params(self):
+        if self.loss == "huber":
+            return {"huber_delta": self.huber_delta}
+        if self.loss == "quantile":
+            return {"quantile": self.quantile}
+        return {}
 
     def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
         X, y = validate_data(
@@ -86,11 +124,24 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         self._y_was_1d = y.ndim == 1 if first_call else self._y_was_1d
         return X, y.reshape(len(y), -1).astype(X.dtype)
 
-    def _outputs_score(self, net, X, Y, sample_weight):
-        return r2_score(Y, net.predict(X), sample_weight=sample_weight)
+    def _decode_targets(self, Y):
+        return Y.ravel() if self._y_was_1d else Y
+
+    def _outputs_score(self, net, X, Y, sample_weight, P=None):
+        P = net.predict(X) if P is None else P
+        return r2_score(Y, P, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to ``X`` and ``y``.
 
         Parameters
@@ -102,13 +153,22 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows in the (weighted-mean) loss. A row of weight 0
             counts as absent: a mini-batch of only such rows takes no step.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Rows early stopping scores instead of a ``validation_fraction``
+            split (needs ``early_stopping=True``; ignored by "lbfgs"). In a
+            Pipeline, ``transform_input=["X_val"]`` transforms them as ``X``.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Their target values.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Their weights in the validation loss and score.
 
         Returns
         -------
         self : ToyNetRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        val = dict(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
+        return self._fit(X, y, sample_weight, **val)
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)

@@ -8,15 +8,16 @@ import math
 
 import numpy as np
 
+# MLP's message, word for word, then what else to try.
+MLP_DIVERGED = (
+    "Solver produced non-finite parameter weights. The input data may contain "
+    "large values and need to be preprocessed."
+)
 DIVERGED = (
-    "Solver produced non-finite parameter weights. The input data may contain "
-    "large values and need to be preprocessed, or learning_rate_init={lr} is too "
-    "large (lower it, or set max_grad_norm)."
+    MLP_DIVERGED + " Otherwise, learning_rate_init={lr} is too large: lower it, "
+    "or set max_grad_norm."
 )
-DIVERGED_LBFGS = (
-    "Solver produced non-finite parameter weights. The input data may contain "
-    "large values and need to be preprocessed (for example with StandardScaler)."
-)
+DIVERGED_LBFGS = MLP_DIVERGED + " Scale it, for example with StandardScaler."
 
 
 def check_loss(est, state, loss):

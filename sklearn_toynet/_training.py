@@ -7,7 +7,7 @@ already validated and encoded, and an optimizer.
 import numpy as np
 import scipy.optimize
 
-from ._losses import loss_and_delta
+from ._losses import loss_and_delta, reported_loss
 from ._network import views_of
 from ._optimizers import clip_grad_norm
 
@@ -21,17 +21,22 @@ def loss_and_gradient(
     *,
     loss,
     alpha,
+    loss_params=None,
     rng=None,
     bn_momentum=None,
     workspace=None,
+    report=False,
 ):
     """Forward, loss, output delta, backward: return the loss, fill ``grads``.
 
     The loss is the (weighted) mean over rows plus the L2 penalty
     ``alpha / 2 * sum(W**2) / n``, as MLPClassifier; ``grads`` is its exact
-    gradient. ``rng`` draws dropout masks; ``bn_momentum`` moves batch norm's
-    running statistics (None: they stay); a ``workspace`` lends both passes
-    their arrays.
+    gradient. ``loss_params`` are the loss's own parameters (a dict, such as
+    ``{"huber_delta": 1.0}``). ``rng`` draws dropout masks; ``bn_momentum``
+    moves batch norm's running statistics (None: they stay); a ``workspace``
+    lends both passes their arrays. With ``report=True``, return ``(loss,
+    reported)``: ``reported`` is the same loss on MLP's scale (see
+    ``reported_loss``), the number ``loss_`` and the stopping rules use.
     """
     buffers, deltas = (None, None) if workspace is None else workspace.arrays(X)
     cache = net.forward(
@@ -43,15 +48,18 @@ def loss_and_gradient(
         sample_weight=sample_weight,
     )
     value, delta = loss_and_delta(
-        loss, net.out_activation, Y, cache.output, sample_weight
+        loss, net.out_activation, Y, cache.output, sample_weight, **(loss_params or {})
     )
+    reported = reported_loss(loss, value, Y.shape[1])
     l2_scale = 0.0
     if alpha:
         total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         l2_scale = alpha / total
-        value += 0.5 * l2_scale * sum(float(np.vdot(W, W)) for W in net.coefs)
+        penalty = 0.5 * l2_scale * sum(float(np.vdot(W, W)) for W in net.coefs)
+        value += penalty
+        reported += penalty
     net.backward(cache, delta, grads, l2_scale=l2_scale, buffers=deltas)
-    return value
+    return (value, reported) if report else value
 
 
 class Workspace:
@@ -83,8 +91,8 @@ class Workspace:
 
 
 def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
-    """One gradient step on one batch; returns the batch loss."""
-    value = loss_and_gradient(
+    """One gradient step on one batch; returns the batch loss on MLP's scale."""
+    _, reported = loss_and_gradient(
         net,
         X,
         Y,
@@ -92,18 +100,23 @@ def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
         workspace.grads,
         loss=settings["loss"],
         alpha=settings["alpha"],
+        loss_params=settings.get("loss_params"),
         rng=rng,
         bn_momentum=settings["bn_momentum"],
         workspace=workspace,
+        report=True,
     )
     if settings["max_grad_norm"] is not None:
         clip_grad_norm([workspace.flat_grad], settings["max_grad_norm"])
     optimizer.update([workspace.flat], [workspace.flat_grad])
-    return value
+    return reported
 
 
 def run_epoch(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
-    """One pass over the data in (shuffled) mini-batches; returns the mean loss."""
+    """One pass over the data in (shuffled) mini-batches; returns the mean loss.
+
+    The loss is on MLP's scale (see ``reported_loss``), as its ``loss_curve_``.
+    """
     n_samples = X.shape[0]
     batch_size = settings["batch_size"]
     order = None
@@ -143,14 +156,20 @@ def fit_lbfgs(
     scipy works on a float64 copy of the flattened parameters ``flat``, copied
     back (in the network's dtype) before each evaluation. ``on_iteration(loss)``
     is called after every L-BFGS iteration.
+
+    scipy minimizes the loss whose gradient it is given (for squared error over
+    several outputs, the sum over outputs, as the stochastic solvers follow);
+    ``on_iteration`` and the result's ``reported_fun`` get the same iterate's
+    loss on MLP's scale (see ``reported_loss``).
     """
     flat_grad = np.empty_like(flat)
     grads = views_of(flat_grad, net.params())
+    last = {}  # the last evaluated point and its loss on MLP's scale
 
     def objective(x):
         flat[...] = x
         # bn_momentum=1: the running statistics become the full data's.
-        value = loss_and_gradient(
+        value, last["reported"] = loss_and_gradient(
             net,
             X,
             Y,
@@ -158,9 +177,18 @@ def fit_lbfgs(
             grads,
             loss=settings["loss"],
             alpha=settings["alpha"],
+            loss_params=settings.get("loss_params"),
             bn_momentum=1.0,
+            report=True,
         )
+        last["x"] = x.copy()
         return value, flat_grad.astype(np.float64)
+
+    def reported_at(x):
+        # scipy's iterates are points it has just evaluated; recompute otherwise.
+        if "x" not in last or not np.array_equal(last["x"], x):
+            objective(x)
+        return last["reported"]
 
     result = scipy.optimize.minimize(
         objective,
@@ -168,8 +196,11 @@ def fit_lbfgs(
         method="L-BFGS-B",
         jac=True,
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-        callback=lambda intermediate_result: on_iteration(intermediate_result.fun),
+        callback=lambda intermediate_result: on_iteration(
+            reported_at(intermediate_result.x)
+        ),
     )
+    result.reported_fun = reported_at(result.x)
     flat[...] = result.x
     if net.batch_norm is not None:
         # Leave the running statistics at those of the returned weights.

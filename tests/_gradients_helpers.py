@@ -4,11 +4,14 @@
 one loss/output pairing; ``analytic_and_numeric`` gives ``loss_and_gradient``'s
 gradients next to central finite differences (step ``EPS``) of the loss it
 returns, in float64; ``assert_gradients_match`` compares them within ``RTOL`` and
-``ATOL``; ``assert_away_from_relu_kink`` guards against a step crossing a kink.
+``ATOL``; ``assert_away_from_relu_kink`` guards against a step crossing a kink
+(of "relu" or "leaky_relu"). ``HIDDEN_ACTIVATIONS`` is every hidden activation.
 """
 
 import numpy as np
 
+from sklearn_toynet._activations import HIDDEN_ACTIVATIONS as _ALL_HIDDEN
+from sklearn_toynet._activations import per_layer
 from sklearn_toynet._network import Network, init_weights
 from sklearn_toynet._training import loss_and_gradient
 
@@ -16,7 +19,9 @@ EPS = 1e-6
 RTOL = 1e-5
 ATOL = 1e-8
 
-HIDDEN_ACTIVATIONS = ["identity", "logistic", "tanh", "relu"]
+HIDDEN_ACTIVATIONS = list(_ALL_HIDDEN)
+# Activations with a kink at 0, where a step of EPS across it breaks the check.
+KINKED = {"relu", "leaky_relu"}
 DEPTHS = [(), (5,), (4, 3)]
 
 # (loss, output activation, kind of target) as the estimators pair them.
@@ -122,10 +127,11 @@ def assert_away_from_relu_kink(net, X, margin=1e-4):
     A row whose input to the layer is all zeros (every unit below it dead) has
     a pre-activation of exactly 0 for any weights: that one cannot cross.
     """
-    if net.activation != "relu":
-        return
+    names = per_layer(net.activation, net.n_layers - 1)
     A = net.forward(X).A
     for i, (W, b) in enumerate(zip(net.coefs[:-1], net.intercepts[:-1])):
+        if names[i] not in KINKED:
+            continue
         Z = A[i] @ W + (b if net.fit_intercept else 0)
         live = np.any(A[i] != 0, axis=1)
         assert np.abs(Z[live]).min() > margin, "pick another seed: a ReLU sits on 0"

@@ -28,7 +28,7 @@ def test_partial_fit_refuses_unseen_labels_and_other_classes():
     n_iter = clf.n_iter_
     with pytest.raises(ValueError, match=r"classes not in `self.classes_`.*\[0 1 2\]"):
         clf.partial_fit(X, np.where(Y == 2, 5, Y))
-    with pytest.raises(ValueError, match="is not the same as on the last call"):
+    with pytest.raises(ValueError, match="is not the same as on last call"):
         clf.partial_fit(X, Y, classes=[0, 1, 2, 3])
     assert clf.n_iter_ == n_iter
     clf.partial_fit(X[Y < 2], Y[Y < 2])  # a subset of the classes is fine
@@ -57,7 +57,7 @@ def test_a_failed_call_leaves_the_fitted_model_usable():
     # the model must still describe the old data, not a mixture.
     clf = quiet_fit(small(ToyNetClassifier), X, Y)
     proba = clf.predict_proba(X)
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        clf.fit(np.zeros((10, 5)), np.zeros(10))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        clf.fit(np.zeros((10, 5)), np.linspace(0, 1, 10))
     assert clf.n_features_in_ == 3
     np.testing.assert_array_equal(clf.predict_proba(X), proba)

@@ -88,14 +88,6 @@ def test_bad_y(Est):
     assert not hasattr(est, "coefs_")
 
 
-def test_classifier_refuses_a_single_class():
-    clf = small(ToyNetClassifier)
-    with pytest.raises(ValueError, match="at least 2 classes.*only one class: 'a'"):
-        clf.fit(X, ["a"] * 40)
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        clf.partial_fit(X, np.zeros(40), classes=[0])
-
-
 def test_classifier_refuses_continuous_and_multioutput_multiclass_targets():
     clf = small(ToyNetClassifier)
     with pytest.raises(ValueError, match="Unknown label type"):

@@ -13,6 +13,7 @@ import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_toynet import ToyNetClassifier
+from sklearn_toynet._activations import HIDDEN_ACTIVATIONS
 
 from _bad_input_helpers import ESTIMATORS, X, Y, small, target
 
@@ -21,7 +22,8 @@ from _bad_input_helpers import ESTIMATORS, X, Y, small, target
 # (parameter, bad value, text of the allowed values the message must show)
 BAD_PARAMS = [
     ("hidden_layer_sizes", "ab", "an array-like or an int in the range [1, inf)"),
-    ("activation", "softplus", "a str among {"),
+    ("activation", "softsign", "a str among {"),
+    ("activation", ("relu", "swish"), "a tuple or list of those names, one per"),
     ("solver", "newton", "a str among {"),
     ("alpha", -1.0, "a float in the range [0.0, inf)"),
     ("batch_size", 0, "a str among {'auto'} or an int in the range [1, inf)"),
@@ -50,7 +52,7 @@ BAD_PARAMS = [
     ("loss", "hinge", "a str among {"),
 ]
 ALLOWED_STRINGS = {
-    "activation": {"identity", "logistic", "tanh", "relu"},
+    "activation": set(HIDDEN_ACTIVATIONS),
     "solver": {"lbfgs", "sgd", "adam"},
     "learning_rate": {"constant", "invscaling", "adaptive"},
     "init": {"glorot", "uniform"},

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 
-from sklearn_toynet import ToyNetClassifier
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+from sklearn_toynet._activations import HIDDEN_ACTIVATIONS
 
 from _extreme_helpers import DIVERGED, EXTREME_ROWS, Y3, X, assert_probabilities
 from _helpers import quiet_fit
@@ -24,7 +25,7 @@ from _helpers import quiet_fit
 @pytest.mark.parametrize("scale", [1e300, 1e150, 1e-300])
 @pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "bn"])
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
-@pytest.mark.parametrize("activation", ["relu", "logistic"])
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 def test_fit_on_extreme_inputs_raises_or_stays_finite(
     activation, solver, batch_norm, scale
 ):
@@ -107,3 +108,14 @@ def test_float32_inputs_near_the_float32_limit():
     assert_probabilities(proba, 100, 3)
     # float64 inputs beyond float32's range, for a float32 model, too.
     assert_probabilities(clf.predict_proba(EXTREME_ROWS), len(EXTREME_ROWS), 3)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+@pytest.mark.parametrize("loss", ["absolute_error", "huber", "quantile"])
+def test_robust_losses_on_huge_targets_stay_finite(loss, solver):
+    # Their gradients are bounded, so targets of 1e300 give steps of ordinary
+    # size and a loss of order 1e300, never inf or NaN.
+    reg = ToyNetRegressor(loss, hidden_layer_sizes=(5,), solver=solver, max_iter=5)
+    quiet_fit(reg, X, X[:, 0] * 1e300)
+    assert np.isfinite(reg.loss_) and reg.loss_ > 1e299
+    assert np.isfinite(reg.predict(EXTREME_ROWS)).all()

@@ -13,7 +13,7 @@ import pytest
 import scipy.sparse as sp
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
-from sklearn_toynet._activations import ACTIVATIONS
+from sklearn_toynet._activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from sklearn_toynet._losses import LOSSES
 
 from _extreme_helpers import EXTREME_ROWS, TARGETS, Y3, X, assert_probabilities
@@ -42,7 +42,7 @@ def fitted(y, activation, batch_norm, dtype):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "bn"])
-@pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 @pytest.mark.parametrize("target", TARGETS)
 def test_predict_on_extreme_inputs_is_finite(target, activation, batch_norm, dtype):
     y = TARGETS[target]
@@ -66,8 +66,10 @@ def test_predict_on_extreme_inputs_is_finite(target, activation, batch_norm, dty
     np.testing.assert_allclose(proba[-1:], clf.predict_proba(rows[-1:]), rtol=rtol)
 
 
-@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
-@pytest.mark.parametrize("activation", ["relu", "identity"])
+@pytest.mark.parametrize(
+    "loss", ["squared_error", "poisson", "absolute_error", "huber", "quantile"]
+)
+@pytest.mark.parametrize("activation", ["relu", "identity", "gelu", "softplus"])
 def test_regressor_predicts_finite_values_on_extreme_inputs(loss, activation):
     reg = ToyNetRegressor(
         hidden_layer_sizes=(6, 4), activation=activation, loss=loss, max_iter=5
@@ -126,7 +128,7 @@ def test_output_activations_and_losses_at_extreme_logits(dtype):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "bn"])
-@pytest.mark.parametrize("activation", ["relu", "logistic", "tanh", "identity"])
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 def test_activations_on_extreme_inputs_are_finite(activation, batch_norm, dtype):
     clf = fitted(Y3, activation, batch_norm, dtype)
     rows = as_dtype(EXTREME_ROWS, dtype)

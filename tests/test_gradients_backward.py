@@ -71,3 +71,19 @@ def test_sparse_input_gives_the_dense_gradient(batch_norm):
         net, sp.csr_matrix(X), Y, None, loss, alpha=0.1, bn_momentum=None
     )
     assert_gradients_match(sparse, numeric)
+
+
+@pytest.mark.parametrize(
+    "activations",
+    [("gelu", "relu"), ("silu", "elu"), ("softplus", "leaky_relu"), ("tanh", "gelu")],
+    ids="-".join,
+)
+@pytest.mark.parametrize("pairing", ["log_loss-softmax-multiclass", "poisson-exp"])
+def test_one_activation_per_layer_matches_finite_differences(pairing, activations):
+    net, X, Y, loss = make_problem(pairing, activations, (5, 4), True)
+    assert_away_from_relu_kink(net, X)
+    grads, numeric = analytic_and_numeric(net, X, Y, None, loss, alpha=0.1)
+    assert_gradients_match(grads, numeric)
+    # Each layer really runs its own activation: swapping them changes the loss.
+    swapped = make_problem(pairing, activations[::-1], (5, 4), True)[0]
+    assert not np.allclose(net.forward(X).output, swapped.forward(X).output)

@@ -80,7 +80,7 @@ def test_mlp_constructor_kwargs_fit(Estimator):
 
 INVALID = [
     ("hidden_layer_sizes", -1),
-    ("activation", "softplus"),
+    ("activation", "softsign"),
     ("solver", "newton"),
     ("alpha", -1.0),
     ("batch_size", 0),
