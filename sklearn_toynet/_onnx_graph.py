@@ -93,16 +93,16 @@ HIDDEN = {
 }
 
 
-def _capped_exp(g, Z, model_dtype):
+def _capped_exp(g, Z):
     # ToyNet's exp: capped at half the log of the largest float, never overflowing.
-    cap = np.log(np.finfo(model_dtype).max) / 2
+    cap = np.log(np.finfo(g.dtype).max) / 2
     return g.op("Exp", g.op("Min", Z, g.const(cap)))
 
 
 OUTPUT = {
-    "identity": lambda g, Z, dtype: Z,
-    "logistic": lambda g, Z, dtype: g.op("Sigmoid", Z),
-    "softmax": lambda g, Z, dtype: g.op("Softmax", Z, axis=1),
+    "identity": lambda g, Z: Z,
+    "logistic": lambda g, Z: g.op("Sigmoid", Z),
+    "softmax": lambda g, Z: g.op("Softmax", Z, axis=1),
     "exp": _capped_exp,
 }
 
@@ -147,11 +147,13 @@ def _clip(g, A, bound):
 def _batch_norm(g, Z, bn, i):
     """ToyNet's inference formula, op for op: ``(Z - mean) * inv_std * gamma + beta``.
 
-    ``inv_std`` is computed in the model's dtype exactly as ToyNet computes it.
+    ``inv_std`` is computed as ToyNet computes it, in the wider of the model's
+    dtype and the graph's (ToyNet's dtype for input of the graph's dtype).
     (Folding the statistics into the layer's weights saves three operators but
     rounds differently; the tests measure both.)
     """
-    inv_std = 1 / np.sqrt(bn.running_vars[i] + EPSILON)
+    var = bn.running_vars[i]
+    inv_std = 1 / np.sqrt(var.astype(np.result_type(var, g.dtype)) + EPSILON)
     Z = g.op("Sub", Z, g.const(bn.running_means[i]))
     Z = g.op("Mul", Z, g.const(inv_std))
     Z = g.op("Mul", Z, g.const(bn.gammas[i]))
@@ -161,19 +163,19 @@ def _batch_norm(g, Z, bn, i):
 def _layers(g, X, est, saturate):
     """ToyNet's ``Network.forward`` at inference, with or without saturation.
 
-    Saturation limits come from the narrower of the graph's dtype and the
-    model's, as ToyNet's come from the model's: no layer overflows in either.
+    Saturation limits and the exponential's cap come from the graph's dtype, as
+    ToyNet's come from the dtype it computes in (float64 for float64 input,
+    whatever the weights' dtype).
     """
-    model_dtype = est.coefs_[0].dtype
-    narrow = min(model_dtype, g.dtype, key=lambda d: np.finfo(d).max)
-    big = np.finfo(narrow).max / 4
+    big = np.finfo(g.dtype).max / 4
     names = hidden_activations(est)
     bn = est.batch_norm_
     A = X
     last = len(est.coefs_) - 1
     for i, (W, b) in enumerate(zip(est.coefs_, est.intercepts_)):
         if saturate:
-            bound = big / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
+            W_wide = W.astype(np.result_type(W, g.dtype))  # as ToyNet sums it
+            bound = big / (1 + float(np.abs(W_wide).sum(axis=0).max(initial=0)))
             A = _clip(g, A, bound)
         Z = g.op("MatMul", A, g.const(W))
         if est.fit_intercept:
@@ -181,7 +183,7 @@ def _layers(g, X, est, saturate):
         if saturate:
             Z = _clip(g, Z, big)
         if i == last:
-            return OUTPUT[est.out_activation_](g, Z, model_dtype)
+            return OUTPUT[est.out_activation_](g, Z)
         if bn is not None:
             Z = _batch_norm(g, Z, bn, i)
             if saturate:

@@ -22,7 +22,7 @@ microseconds per call), and such rows then give inf or NaN.
 import numpy as np
 
 try:
-    from onnx import TensorProto
+    from onnx import TensorProto, helper
     from skl2onnx import to_onnx as _skl2onnx_to_onnx
     from skl2onnx import update_registered_converter
     from skl2onnx.common.data_types import (
@@ -42,7 +42,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import ToyNetClassifier
-from ._onnx_graph import Graph, check_supported, forward
+from ._onnx_graph import PROTO, Graph, check_supported, forward
 from ._onnx_labels import column_names, is_multilabel, labels, zipmap_keys
 from ._regressor import ToyNetRegressor
 
@@ -209,7 +209,11 @@ def _convert_classifier(scope, operator, container):
         proba = P
         label = g.op("Cast", g.op("Greater", P, g.const(0.5)), to=TensorProto.INT64)
     else:
-        if est.n_outputs_ == 1:  # binary: one sigmoid unit for the second class
+        if len(est.classes_) == 1:  # the only class seen is certain, as ToyNet
+            one = helper.make_tensor("value", PROTO[g.dtype], [1], [1.0])
+            proba = g.op("ConstantOfShape", g.op("Shape", P), value=one)
+            index = g.op("ArgMax", proba, axis=1, keepdims=0)
+        elif est.n_outputs_ == 1:  # binary: one sigmoid unit for the second class
             proba = g.op("Concat", g.op("Sub", g.const(1.0), P), P, axis=1)
             index = g.op("Cast", g.op("Greater", P, g.const(0.5)), to=TensorProto.INT64)
             index = g.op("Reshape", index, g.const([-1], dtype=np.int64))

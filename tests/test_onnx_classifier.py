@@ -166,3 +166,14 @@ def test_a_network_without_hidden_layers_converts():
     clf = classifier(TARGETS["multiclass"], hidden_layer_sizes=())
     out = run(convert(clf, X, zipmap=False), X)
     assert_matches(clf, out, 3)
+
+
+@pytest.mark.parametrize("kind", ["int", "str", "bool"])
+def test_a_single_class_is_certain(kind):
+    y, dtype = LABELS[kind]
+    clf = classifier(np.full(len(X), y[0]))
+    out = run(convert(clf, X, zipmap=False), X)
+    assert out["label"].dtype == dtype
+    assert_matches(clf, out, 1)
+    rows = run(convert(clf, X), X)["output_probability"]
+    assert rows[0] == {clf.classes_[0]: 1.0}

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
-from sklearn_toynet._activations import ACTIVATIONS
+from sklearn_toynet._activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from sklearn_toynet._batchnorm import EPSILON
 from sklearn_toynet._onnx_graph import HIDDEN
 
@@ -29,8 +29,7 @@ from _onnx_helpers import (
     run,
 )
 
-# ToyNet's hidden activations (the output layer's own are not choices).
-TOYNET_HIDDEN = sorted(set(ACTIVATIONS) - {"softmax", "exp"})
+TOYNET_HIDDEN = sorted(HIDDEN_ACTIVATIONS)
 
 
 def test_every_toynet_activation_has_a_converter():

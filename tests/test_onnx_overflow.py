@@ -3,7 +3,8 @@
 ToyNet's predict computes the rows whose output overflowed again with saturated
 layers; the converted model does the same in an ``If``, for classifiers and
 regressors, every activation, with and without batch normalization. The option
-``saturate=False`` drops that check; a float64 model in a float32 graph stays
+``saturate=False`` drops that check. A double graph matches ToyNet's float64
+arithmetic whatever the weights' dtype; a float64 model in a float32 graph stays
 finite where it may differ.
 """
 
@@ -105,3 +106,20 @@ def test_a_float64_model_in_a_float32_graph_stays_finite(activation):
         assert ((proba >= 0) & (proba <= 1)).all()
     reg = fitted(ToyNetRegressor(), Y2, np.float64, activation, True)
     assert np.isfinite(run(convert(reg, rows), rows)["variable"]).all()
+
+
+@pytest.mark.parametrize("activation", ["identity", "tanh", "relu"])
+def test_a_float32_model_in_a_double_graph_matches_toynet(activation):
+    # ToyNet answers float64 input in float64 whatever its weights' dtype: so
+    # does a double graph, saturating at float64's limits.
+    rows = extreme(np.float64)
+    clf = fitted(
+        ToyNetClassifier(), TARGETS["multiclass"], np.float32, activation, True
+    )
+    out = run(convert(clf, rows, np.float64, zipmap=False), rows, np.float64)
+    np.testing.assert_allclose(
+        out["probabilities"], clf.predict_proba(rows), rtol=0, atol=ATOL[np.float64]
+    )
+    reg = fitted(ToyNetRegressor(), Y2, np.float32, activation, True)
+    out = run(convert(reg, rows, np.float64), rows, np.float64)["variable"]
+    np.testing.assert_allclose(out, reg.predict(rows), rtol=1e-10)

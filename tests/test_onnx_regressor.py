@@ -55,3 +55,10 @@ def test_bias_free_batch_norm_and_dropout_regressors_match(params):
     reg = regressor(Y2, **params)
     out = run(convert(reg, X), X)["variable"]
     np.testing.assert_allclose(out, reg.predict(X), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("loss", ["absolute_error", "huber", "quantile"])
+def test_robust_losses_give_the_identity_output(loss):
+    reg = regressor(Y2, loss=loss)
+    out = run(convert(reg, X), X)["variable"]
+    np.testing.assert_allclose(out, reg.predict(X), rtol=1e-5, atol=1e-5)
