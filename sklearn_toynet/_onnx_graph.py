@@ -1,0 +1,249 @@
+"""The ONNX graph of a fitted ToyNet network: layers, activations, batch norm.
+
+Used by :mod:`sklearn_toynet.onnx`, which registers it with skl2onnx; this
+module needs only ``onnx`` and the fitted attributes. Each layer is written as
+ToyNet's :meth:`Network.forward` computes it, in the same order of operations
+(``Z = A @ W + b``, then ``(Z - mean) * inv_std * gamma + beta``, then the
+activation), so ONNX Runtime reproduces ToyNet's outputs to rounding.
+
+Rows whose output overflows (an input near the float limit) are computed again
+as ToyNet's ``Network.predict`` computes them, through saturated layers whose
+inputs are clipped so that no pre-activation passes a quarter of the float
+limit; an ``If`` runs those layers only when some output is not finite.
+"""
+
+import numpy as np
+from onnx import TensorProto, helper
+
+from ._batchnorm import EPSILON
+
+PROTO = {
+    np.dtype(np.float32): TensorProto.FLOAT,
+    np.dtype(np.float64): TensorProto.DOUBLE,
+    np.dtype(np.int64): TensorProto.INT64,
+    np.dtype(np.bool_): TensorProto.BOOL,
+}
+
+
+class Graph:
+    """Adds nodes and constants of one dtype to a skl2onnx container."""
+
+    def __init__(self, scope, container, dtype, cache=None):
+        self.scope, self.container = scope, container
+        self.dtype = np.dtype(dtype)
+        # The weights' names by array: a branch reuses the outer graph's.
+        self.cache = {} if cache is None else dict(cache)
+
+    def const(self, value, name="c", dtype=None, proto=None):
+        """An initializer holding ``value`` (in the graph's dtype by default).
+
+        ``proto`` (an ONNX element type) is needed only for strings.
+        """
+        key = (id(value), dtype) if isinstance(value, np.ndarray) else None
+        if key in self.cache:
+            return self.cache[key][1]
+        array = value
+        value = np.asarray(value, dtype=dtype or self.dtype)
+        proto = PROTO[value.dtype] if proto is None else proto
+        unique = self.scope.get_unique_variable_name(name)
+        content = value.ravel().tolist()
+        if proto == TensorProto.STRING:
+            content = [str(s).encode("utf-8") for s in content]
+        self.container.add_initializer(unique, proto, list(value.shape), content)
+        if key is not None:
+            self.cache[key] = (array, unique)  # holding the array keeps its id
+        return unique
+
+    def op(self, op_type, *inputs, out=None, domain="", **attrs):
+        """One node; returns the name of its (first) output."""
+        outputs = (
+            out
+            if out is not None
+            else self.scope.get_unique_variable_name(op_type.lower())
+        )
+        outputs = [outputs] if isinstance(outputs, str) else list(outputs)
+        self.container.add_node(
+            op_type,
+            list(inputs),
+            outputs,
+            op_domain=domain,
+            name=self.scope.get_unique_operator_name(op_type),
+            **attrs,
+        )
+        return outputs[0]
+
+
+# -- activations: Z (a variable name) -> A, written with ONNX operators ----------------
+def _gelu(g, Z):
+    # The exact form 0.5 z (1 + erf(z / sqrt 2)), in the order ONNX Runtime fuses.
+    erf = g.op("Erf", g.op("Div", Z, g.const(np.sqrt(2.0))))
+    return g.op("Mul", g.op("Mul", Z, g.op("Add", erf, g.const(1.0))), g.const(0.5))
+
+
+HIDDEN = {
+    "identity": lambda g, Z: Z,
+    "logistic": lambda g, Z: g.op("Sigmoid", Z),
+    "tanh": lambda g, Z: g.op("Tanh", Z),
+    "relu": lambda g, Z: g.op("Relu", Z),
+    "leaky_relu": lambda g, Z: g.op("LeakyRelu", Z, alpha=0.01),
+    "elu": lambda g, Z: g.op("Elu", Z, alpha=1.0),
+    "gelu": _gelu,
+    "silu": lambda g, Z: g.op("Mul", Z, g.op("Sigmoid", Z)),
+    "softplus": lambda g, Z: g.op("Softplus", Z),  # stable in ONNX Runtime
+}
+
+
+def _capped_exp(g, Z):
+    # ToyNet's exp: capped at half the log of the largest float, never overflowing.
+    cap = np.log(np.finfo(g.dtype).max) / 2
+    return g.op("Exp", g.op("Min", Z, g.const(cap)))
+
+
+OUTPUT = {
+    "identity": lambda g, Z: Z,
+    "logistic": lambda g, Z: g.op("Sigmoid", Z),
+    "softmax": lambda g, Z: g.op("Softmax", Z, axis=1),
+    "exp": _capped_exp,
+}
+
+
+def hidden_activations(est):
+    """One activation name per hidden layer (a single name applies to all)."""
+    n_hidden = len(est.coefs_) - 1
+    names = est.activation
+    names = [names] * n_hidden if isinstance(names, str) else list(names)
+    if len(names) != n_hidden:
+        raise ValueError(
+            f"activation has {len(names)} names for {n_hidden} hidden layers: "
+            f"{est.activation!r}."
+        )
+    for name in names:
+        if name not in HIDDEN:
+            raise ValueError(
+                f"ONNX export does not support the hidden activation {name!r}; "
+                f"supported: {sorted(HIDDEN)}."
+            )
+    return names
+
+
+def check_supported(est):
+    """Raise a ValueError naming anything in ``est`` the graph cannot express."""
+    hidden_activations(est)
+    if est.out_activation_ not in OUTPUT:
+        raise ValueError(
+            f"ONNX export does not support the output activation "
+            f"{est.out_activation_!r}."
+        )
+
+
+def _clip(g, A, bound):
+    if g.dtype == np.float64:
+        # ONNX Runtime 1.32 fails to load a double Clip that follows a Relu
+        # (its Relu-Clip fusion handles float only): Max then Min instead.
+        return g.op("Min", g.op("Max", A, g.const(-bound)), g.const(bound))
+    return g.op("Clip", A, g.const(-bound), g.const(bound))
+
+
+def _batch_norm(g, Z, bn, i):
+    """ToyNet's inference formula, op for op: ``(Z - mean) * inv_std * gamma + beta``.
+
+    ``inv_std`` is computed as ToyNet computes it, in the wider of the model's
+    dtype and the graph's (ToyNet's dtype for input of the graph's dtype).
+    (Folding the statistics into the layer's weights saves three operators but
+    rounds differently; the tests measure both.)
+    """
+    var = bn.running_vars[i]
+    inv_std = 1 / np.sqrt(var.astype(np.result_type(var, g.dtype)) + EPSILON)
+    Z = g.op("Sub", Z, g.const(bn.running_means[i]))
+    Z = g.op("Mul", Z, g.const(inv_std))
+    Z = g.op("Mul", Z, g.const(bn.gammas[i]))
+    return g.op("Add", Z, g.const(bn.betas[i]))
+
+
+def _layers(g, X, est, saturate):
+    """ToyNet's ``Network.forward`` at inference, with or without saturation.
+
+    Saturation limits and the exponential's cap come from the graph's dtype, as
+    ToyNet's come from the dtype it computes in (float64 for float64 input,
+    whatever the weights' dtype).
+    """
+    big = np.finfo(g.dtype).max / 4
+    names = hidden_activations(est)
+    bn = est.batch_norm_
+    A = X
+    last = len(est.coefs_) - 1
+    for i, (W, b) in enumerate(zip(est.coefs_, est.intercepts_)):
+        if saturate:
+            W_wide = W.astype(np.result_type(W, g.dtype))  # as ToyNet sums it
+            bound = big / (1 + float(np.abs(W_wide).sum(axis=0).max(initial=0)))
+            A = _clip(g, A, bound)
+        Z = g.op("MatMul", A, g.const(W))
+        if est.fit_intercept:
+            Z = g.op("Add", Z, g.const(b))
+        if saturate:
+            Z = _clip(g, Z, big)
+        if i == last:
+            return OUTPUT[est.out_activation_](g, Z)
+        if bn is not None:
+            Z = _batch_norm(g, Z, bn, i)
+            if saturate:
+                Z = _clip(g, Z, big)
+        A = HIDDEN[names[i]](g, Z)
+    raise AssertionError("unreachable: a network has an output layer")
+
+
+class _Branch:
+    """A container for an ``If`` branch: nodes and constants of a subgraph."""
+
+    def __init__(self, container):
+        self.nodes, self.initializers = [], []
+        self.container = container
+
+    def add_initializer(self, name, proto, shape, content):
+        self.initializers.append(helper.make_tensor(name, proto, shape, content))
+
+    def add_node(self, op_type, inputs, outputs, op_domain="", name=None, **attrs):
+        node = helper.make_node(op_type, inputs, outputs, name=name, **attrs)
+        self.nodes.append(node)
+
+    def graph(self, name, output, proto):
+        out = helper.make_tensor_value_info(output, proto, None)
+        return helper.make_graph(
+            self.nodes, name, [], [out], initializer=self.initializers
+        )
+
+
+def forward(g, X, est, saturate=True):
+    """Append the network of fitted ``est`` after variable ``X``; return its output.
+
+    Computes in ``g.dtype`` (the input's precision) as ToyNet's
+    ``Network.predict``: every row through the plain layers, then, only if some
+    output is not finite (an input so large that a product overflowed), those
+    rows again through saturated layers, in an ``If`` whose branch costs nothing
+    otherwise. Without ``saturate``, only the plain layers.
+    """
+    P = _layers(g, X, est, saturate=False)
+    if not saturate:
+        return P
+    # One cheap test on the sum of the outputs: it is inf or NaN (so ``s - s``
+    # is NaN) if any output is. A sum that overflows on finite outputs only
+    # sends every row through the check below, which keeps them.
+    total = g.op("ReduceSum", P, keepdims=0)
+    any_bad = g.op("IsNaN", g.op("Sub", total, total))
+    branches = {}
+    for key, recompute in [("then_branch", True), ("else_branch", False)]:
+        branch = _Branch(g.container)
+        sub = Graph(g.scope, branch, g.dtype, g.cache)
+        if recompute:
+            # Row-wise: a row with any inf or NaN takes its saturated values.
+            bad = sub.op(
+                "Cast", sub.op("IsNaN", sub.op("Sub", P, P)), to=PROTO[g.dtype]
+            )
+            ones = sub.const(np.ones((est.n_outputs_, 1)))
+            row_bad = sub.op("Greater", sub.op("MatMul", bad, ones), sub.const(0.0))
+            S = _layers(sub, X, est, saturate=True)
+            result = sub.op("Where", row_bad, S, P)
+        else:
+            result = sub.op("Identity", P)
+        branches[key] = branch.graph(key, result, PROTO[g.dtype])
+    return g.op("If", any_bad, **branches)
