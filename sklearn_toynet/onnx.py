@@ -281,7 +281,7 @@ def to_onnx(model, X, *, dtype=np.float32, **kwargs):
     dtype : {np.float32, np.float64}, default=np.float32
         Precision of the ONNX model's float inputs; the network computes in it.
     **kwargs
-        Passed on to :func:`skl2onnx.to_onnx`: ``options`` (for a classifier
+        Passed on to ``skl2onnx.to_onnx``: ``options`` (for a classifier
         ``{"zipmap": False}`` gives a plain probability matrix),
         ``target_opset``, ``final_types``...
 
