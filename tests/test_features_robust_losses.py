@@ -73,7 +73,8 @@ def huber_loss(y, pred, delta):
     )
 
 
-@pytest.mark.parametrize(
+# Each robust loss with a non-default parameter, and scikit-learn's metric of it.
+WITH_METRIC = pytest.mark.parametrize(
     "loss, params, metric",
     [
         ("absolute_error", {}, mean_absolute_error),
@@ -86,6 +87,9 @@ def huber_loss(y, pred, delta):
     ],
     ids=["absolute_error", "huber", "quantile"],
 )
+
+
+@WITH_METRIC
 def test_loss_is_the_loss_being_minimized(loss, params, metric):
     alpha = 0.01
     reg = quiet_fit(regressor(loss, alpha=alpha, **params), X, Y_OUTLIERS)
@@ -102,19 +106,7 @@ def test_loss_is_the_loss_being_minimized(loss, params, metric):
     assert reg.loss_ < 0.9 * constant_loss
 
 
-@pytest.mark.parametrize(
-    "loss, params, metric",
-    [
-        ("absolute_error", {}, mean_absolute_error),
-        ("huber", {"huber_delta": 0.7}, lambda y, p: huber_loss(y, p, 0.7)),
-        (
-            "quantile",
-            {"quantile": 0.8},
-            lambda y, p: mean_pinball_loss(y, p, alpha=0.8),
-        ),
-    ],
-    ids=["absolute_error", "huber", "quantile"],
-)
+@WITH_METRIC
 def test_several_outputs_report_the_loss_averaged_over_outputs(loss, params, metric):
     # As MLPRegressor's squared error and scikit-learn's regression metrics; the
     # validation loss of early stopping is on the same scale.
