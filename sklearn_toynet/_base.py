@@ -18,8 +18,11 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, EpochHooks
+from ._continued import continued_state, forget_scratch
+from ._fast_input import fast_validated
 from ._fitting import fit_full_batch, fit_stochastic
 from ._network import BatchNormState, Network, init_weights
+from ._threads import limited_blas
 
 
 def _has_stochastic_solver(est):
@@ -177,6 +180,9 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         leave them describing data the weights were never trained on.
         """
         before = dict(vars(self))
+        # A continued fit draws from the fitted random state itself (no copy).
+        rng = before.get("_rng")
+        rng_state = None if rng is None else rng.get_state(legacy=False)
         try:
             return self._fit_unguarded(
                 X, y, sample_weight, incremental=incremental, classes=classes
@@ -186,6 +192,8 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             callback_state = {k: v for k, v in vars(self).items() if "callback" in k}
             vars(self).clear()
             vars(self).update(before, **callback_state)
+            if rng_state is not None:
+                rng.set_state(rng_state)
             raise
 
     def _fit_unguarded(
@@ -201,16 +209,25 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
                 X, y, first_call=first_call, incremental=incremental, classes=classes
             )
         sample_weight = self._sample_weight(X, y, sample_weight)
+        flat, adopt = None, forget_scratch
         if first_call:
             state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
         else:
-            state = self._check_compatible_state(X, Y)
+            state, flat, adopt = self._check_compatible_state(X, Y)
         net = self._network(state)
-        flat = net.flatten()  # state's arrays become views of one buffer
+        if flat is None:
+            flat = net.flatten()  # state's arrays become views of one buffer
         max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
         hooks = EpochHooks.for_fit(self, state, X, y, sample_weight, max_epochs)
-        with np.errstate(
-            over="ignore", invalid="ignore", divide="ignore", under="ignore"
+        rows = X.shape[0]
+        if self.solver != "lbfgs":
+            rows = min(rows, 200 if self.batch_size == "auto" else self.batch_size)
+        units = [X.shape[1], *self._hidden_units(), Y.shape[1]]
+        with (
+            limited_blas(rows, units, fit=True),
+            np.errstate(
+                over="ignore", invalid="ignore", divide="ignore", under="ignore"
+            ),
         ):
             if self.solver == "lbfgs":
                 fit_full_batch(self, state, net, flat, X, Y, sample_weight, hooks)
@@ -221,10 +238,16 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         hooks.end_fit()
         # Adopt the trained state only now: a call that raised changed nothing.
         vars(self).update(state)
+        adopt(self)
         return self
 
     def _check_compatible_state(self, X, Y):
-        """A deep copy of the fitted state, to train without touching the original."""
+        """``(state, flat, adopt)``: the fitted state to train, the original untouched.
+
+        Over spare buffers where it can be (see ``_continued``), else a deep
+        copy (``flat`` None: the caller flattens it). ``adopt(self)`` runs once
+        the state has replaced the estimator's.
+        """
         if Y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs, but the fitted network has "
@@ -243,6 +266,9 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             )
         names = [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]
         names += ["_no_improvement_count", "_optimizer", "_rng"]
+        continued = continued_state(self, names, X.dtype)
+        if continued is not None:
+            return continued
         state = {k: copy.deepcopy(getattr(self, k)) for k in names if hasattr(self, k)}
         if X.dtype != state["coefs_"][0].dtype:
             for key in ("coefs_", "intercepts_"):
@@ -251,11 +277,14 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             for name in () if bn is None else vars(bn):
                 setattr(bn, name, [a.astype(X.dtype) for a in getattr(bn, name)])
             state["_optimizer"] = None
-        return state
+        return state, None, forget_scratch
 
     # -- prediction -------------------------------------------------------------------
     def _validated_input(self, X):
         """``X`` checked against the fitted model, in the weights' dtype."""
+        fast = fast_validated(self, X)
+        if fast is not None:
+            return fast
         check_is_fitted(self)
         # scikit-learn's finiteness check sums X, which overflows near the float
         # limit (then inf - inf warns "invalid"); it still finds real NaN and inf.
@@ -273,9 +302,12 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
 
     def _forward_output(self, X):
         X = self._validated_input(X)
+        net = self._network()
+        rows = min(X.shape[0], net.chunk_rows(X.shape[1]))
+        units = [X.shape[1], *(W.shape[1] for W in net.coefs)]
         # Network.predict computes rows that overflow again, clipped: no warnings.
-        with np.errstate(all="ignore"):
-            return self._network().predict(X)
+        with limited_blas(rows, units, fit=False), np.errstate(all="ignore"):
+            return net.predict(X)
 
     def activations(self, X):
         """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
+from ._continued import scratch
 from ._optimizers import SGD, Adam
 from ._stopping import (
     check_loss,
@@ -106,7 +107,8 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
             est, state, X, Y, sample_weight
         )
     settings = est._train_settings(batch_size=_batch_size(est, X.shape[0]))
-    workspace = Workspace(net, flat)
+    kept = scratch(est)
+    workspace = kept["workspace"] = Workspace.reuse(kept.get("workspace"), net, flat)
     rng = state["_rng"]
     try:
         for _ in range(est.max_iter):

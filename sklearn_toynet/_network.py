@@ -276,6 +276,11 @@ class Network:
                 )
         return grads
 
+    def chunk_rows(self, n_features, chunk_elements=2**18):
+        """Rows per chunk of ``predict``: its widest layer holds ``chunk_elements``."""
+        widest = max([W.shape[1] for W in self.coefs] + [n_features])
+        return max(64, chunk_elements // widest)
+
     def predict(self, X, chunk_elements=2**18):
         """Output-layer activations for ``X``, computed a chunk of rows at a time.
 
@@ -289,7 +294,7 @@ class Network:
         n_samples = X.shape[0]
         units = [W.shape[1] for W in self.coefs]
         dtype = self.coefs[-1].dtype
-        chunk = max(64, chunk_elements // max(units + [X.shape[1]]))
+        chunk = self.chunk_rows(X.shape[1], chunk_elements)
         out = np.empty((n_samples, units[-1]), dtype=dtype)
         hidden = [np.empty((min(chunk, n_samples), n), dtype=dtype) for n in units[:-1]]
         for start in range(0, n_samples, chunk):

@@ -71,10 +71,30 @@ class Workspace:
         self._buffers = {}
         self.order = None  # the last epoch's row order, when shuffling
 
+    @classmethod
+    def reuse(cls, workspace, net, flat):
+        """``workspace`` (a previous call's) set to train ``flat``, or a new one.
+
+        Continued fits keep their workspace between calls, sparing the
+        allocation (and first-touch page faults) of its arrays on wide networks.
+        """
+        if (
+            workspace is None
+            or workspace.flat_grad.shape != flat.shape
+            or workspace.flat_grad.dtype != flat.dtype
+            or workspace._units != [W.shape[1] for W in net.coefs]
+        ):
+            return cls(net, flat)
+        workspace.flat = flat
+        workspace.order = None  # each call shuffles afresh, as MLPClassifier
+        return workspace
+
     def arrays(self, X):
         """Activation and hidden-delta buffers for a batch of ``X``'s rows."""
         n_rows = X.shape[0]
         if n_rows not in self._buffers:
+            if len(self._buffers) >= 4:  # batches of many sizes: keep memory bounded
+                self._buffers.clear()
             self._buffers[n_rows] = (
                 [np.empty((n_rows, n), dtype=self._dtype) for n in self._units],
                 [np.empty((n_rows, n), dtype=self._dtype) for n in self._units[:-1]],
