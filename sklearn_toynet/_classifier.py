@@ -172,6 +172,21 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         return self._label_binarizer.y_type_ != "multilabel-indicator"
 
     def _decode(self, P):
+        """Class labels from output activations, as ``LabelBinarizer`` decodes them.
+
+        Binary and multiclass outputs are decoded directly (a threshold at 0.5,
+        an argmax), the binarizer's own rules without its input checks, which
+        cost more than the network on a small batch; multilabel outputs go
+        through the binarizer.
+        """
+        y_type = self._label_binarizer.y_type_
+        if y_type == "multiclass":
+            return self.classes_.take(P.argmax(axis=1), mode="clip")
+        if y_type == "binary" and P.shape[1] == 1:
+            return self.classes_[(P[:, 0] > 0.5).astype(np.intp)]
+        return self._decode_with_binarizer(P)
+
+    def _decode_with_binarizer(self, P):
         if P.shape[1] == 1:
             P = P.ravel()
         return self._label_binarizer.inverse_transform(P)
