@@ -6,11 +6,15 @@ the weights, the optimizer's moments, the random state and the loss curve,
 then a fresh flat buffer) costs allocations and page faults in the size of the
 network on every call, the larger part of a small-batch ``partial_fit`` on a
 wide network. Instead the estimator keeps, between calls, a spare flat buffer
-for the weights and spare moment arrays: a call copies the fitted values into
-them (one ``memcpy`` each, no allocation) and trains those; on success they
-become the fitted arrays and the previous ones the next call's spares; on
-failure they are simply dropped. Histories are copied as lists of floats, the
-random state is restored from a snapshot on failure (see ``BaseToyNet._fit``).
+for the weights and spare arrays for the optimizer's moments. The first step
+of a stochastic call reads the fitted arrays and writes its result into the
+spares (the same arithmetic as in place, see ``_optimizers``); later steps
+update the spares in place. On success they become the fitted arrays and the
+replaced ones the next call's spares; on failure they are simply dropped.
+L-BFGS rewrites its weights at every evaluation, so a warm L-BFGS fit copies
+the weights into the spare buffer first (a full fit: the copy is negligible).
+Histories are copied as lists of floats; the random state is restored from a
+snapshot on failure (see ``BaseToyNet._fit``).
 
 Spares and the stochastic solvers' workspace are scratch memory, not state:
 they live beside the estimator (in a weak dictionary), not in its attributes,
@@ -42,18 +46,17 @@ def forget_scratch(est):
 
 
 class Spares:
-    """Arrays of the last fitted layout, free for the next call to train in."""
+    """Arrays of the last fitted layout, free for the next call to write."""
 
     def __init__(self, flat, moments):
         self.flat = flat
         self.moments = moments  # {optimizer attribute: [array]}
 
     def take(self, name, like):
-        """A spare array shaped like ``like`` (reused, or new), holding ``like``."""
+        """A spare array shaped like ``like``: reused when it fits, else new."""
         spare = self.flat if name is None else self.moments.get(name, [None])[0]
         if spare is None or spare.shape != like.shape or spare.dtype != like.dtype:
             spare = np.empty_like(like)
-        np.copyto(spare, like)
         return spare
 
 
@@ -75,14 +78,16 @@ def _flat_buffer(params):
 
 
 def continued_state(est, names, dtype):
-    """The fitted state to train on, over spare buffers; None when it cannot be.
+    """The fitted state to continue training from, without copying it.
 
-    Returns ``(state, flat, adopt)``: ``flat`` is the buffer the state's
-    weights are views of (what ``Network.flatten`` returns); call ``adopt()``
-    once the state has replaced the estimator's, to make the replaced arrays
-    the next call's spares. None when the fitted arrays
-    are not the flat layout a fit leaves (set by hand, unpickled), or batch
-    normalization or a new dtype needs the general path.
+    Returns ``(state, flat, adopt)``, or None when the fitted arrays are not
+    the flat layout a fit leaves (set by hand, unpickled), or batch
+    normalization or a new dtype needs the general path (a deep copy).
+    ``flat`` is the buffer the state's weights are views of (what
+    ``Network.flatten`` returns); ``adopt(est)`` runs once the trained state
+    has replaced the estimator's. A stochastic solver finds the spares to
+    write its first step into as ``scratch(est)["first_step_into"]``
+    (``(flat, {moment name: [array]})``, see ``_optimizers``).
     """
     if est.batch_norm_ is not None or est.coefs_[0].dtype != dtype:
         return None
@@ -91,20 +96,15 @@ def continued_state(est, names, dtype):
     flat = _flat_buffer(params)
     if flat is None:
         return None
-    spares = scratch(est).get("spares") or Spares(None, {})
-    new_flat = spares.take(None, flat)
-    views = views_of(new_flat, params)
+    kept = scratch(est)
+    spares = kept.get("spares") or Spares(None, {})
     state = {k: getattr(est, k) for k in names if hasattr(est, k)}
-    state["coefs_"] = views[:n_layers]
-    state["intercepts_"] = (
-        views[n_layers:] if est.fit_intercept else list(est.intercepts_)
-    )
-    for key in ("loss_curve_", "validation_scores_"):
+    for key in ("coefs_", "intercepts_", "loss_curve_", "validation_scores_"):
         if isinstance(state.get(key), list):
             state[key] = list(state[key])
+    spare_moments, old_moments = {}, {}
     optimizer = state.get("_optimizer")
-    old_moments = {}
-    if optimizer is not None:
+    if optimizer is not None and est.solver != "lbfgs":
         optimizer = state["_optimizer"] = copy.copy(optimizer)
         for name in _MOMENTS:
             arrays = getattr(optimizer, name, None)
@@ -113,10 +113,24 @@ def continued_state(est, names, dtype):
             if len(arrays) != 1 or arrays[0].shape != flat.shape:
                 return None
             old_moments[name] = arrays
-            setattr(optimizer, name, [spares.take(name, arrays[0])])
+            spare_moments[name] = [spares.take(name, arrays[0])]
+    new_flat = spares.take(None, flat)
+    if est.solver == "lbfgs":
+        np.copyto(new_flat, flat)
+        views = views_of(new_flat, params)
+        state["coefs_"] = views[:n_layers]
+        if est.fit_intercept:
+            state["intercepts_"] = views[n_layers:]
+        kept["first_step_into"] = None
+        trained_flat = new_flat
+    else:
+        kept["first_step_into"] = (new_flat, spare_moments)
+        trained_flat = flat
 
     def adopt(est):
-        # The arrays trained now replaced these, which become the spares.
-        scratch(est)["spares"] = Spares(flat, old_moments)
+        kept.pop("first_step_into", None)
+        if est.coefs_[0].base is new_flat:
+            # The arrays trained replaced these, which become the spares.
+            kept["spares"] = Spares(flat, old_moments)
 
-    return state, new_flat, adopt
+    return state, trained_flat, adopt

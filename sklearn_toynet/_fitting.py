@@ -109,6 +109,7 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
     settings = est._train_settings(batch_size=_batch_size(est, X.shape[0]))
     kept = scratch(est)
     workspace = kept["workspace"] = Workspace.reuse(kept.get("workspace"), net, flat)
+    workspace.first_step_into = kept.pop("first_step_into", None)
     rng = state["_rng"]
     try:
         for _ in range(est.max_iter):
@@ -119,7 +120,7 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
             try:
                 check_loss(est, state, loss)
                 if early_stopping:  # the validation score needs finite weights
-                    check_weights(est, net, flat)
+                    check_weights(est, net, workspace.flat)
             except ValueError:
                 if not early_stopping or state.get("_best_params") is None:
                     raise
@@ -155,7 +156,7 @@ def fit_stochastic(est, state, net, flat, X, Y, sample_weight, incremental, hook
     if early_stopping and state.get("_best_params") is not None:
         for param, best in zip(trained_arrays(net), state.pop("_best_params")):
             param[...] = best
-    check_weights(est, net, flat)
+    check_weights(est, net, workspace.flat)
 
 
 def fit_full_batch(est, state, net, flat, X, Y, sample_weight, hooks):

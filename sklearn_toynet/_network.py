@@ -163,15 +163,22 @@ class Network:
         by a view of the buffer: the optimizer then steps one array, not one per
         layer, with the same arithmetic.
         """
-        arrays = self.params()
-        flat = np.concatenate([a.ravel() for a in arrays])
-        views = iter(views_of(flat, arrays))
+        flat = np.concatenate([a.ravel() for a in self.params()])
+        self.use_buffer(flat)
+        return flat
+
+    def use_buffer(self, flat):
+        """Make the trainable arrays views of ``flat``, laid out as ``flatten``'s.
+
+        The lists shared with the owner are updated; ``flat``'s values are
+        taken as they are (a continued fit's first step writes them).
+        """
+        views = iter(views_of(flat, self.params()))
         for group in (self.coefs, self.intercepts if self.fit_intercept else []):
             group[:] = [next(views) for _ in group]
         if self.batch_norm is not None:
             for group in (self.batch_norm.gammas, self.batch_norm.betas):
                 group[:] = [next(views) for _ in group]
-        return flat
 
     def params(self):
         """The trainable arrays, in the order ``grads`` come back from backward."""

@@ -33,24 +33,36 @@ class SGD:
         self.power_t = power_t
         self.velocities = [np.zeros_like(p) for p in params]
 
-    def update(self, params, grads):
-        """Step every parameter; ``grads`` are scratch and are overwritten."""
+    def update(self, params, grads, into=None):
+        """Step every parameter; ``grads`` are scratch and are overwritten.
+
+        ``into``: ``(new_params, {"velocities": new_velocities})``, arrays to
+        write the step's results to, leaving ``params`` and the velocities as
+        they were (which the optimizer then forgets); see ``_continued``.
+        """
         lr, mu = self.learning_rate, self.momentum
-        for param, grad, velocity in zip(params, grads, self.velocities):
+        new_params, new_velocities = _targets(self, params, into, ["velocities"])
+        for param, grad, velocity, new_param, new_velocity in zip(
+            params, grads, self.velocities, new_params, *new_velocities
+        ):
             step = np.multiply(grad, lr, out=grad)
             if mu == 0:
                 # Plain gradient descent: the blog's ``syn0 += ...``, downhill.
-                param -= step
+                np.subtract(param, step, out=new_param)
+                np.copyto(new_velocity, velocity)
                 continue
-            velocity *= mu
+            velocity = np.multiply(velocity, mu, out=new_velocity)
             velocity -= step
             if self.nesterov:
                 # param += mu * velocity - lr * grad, without a temporary.
-                param -= step
+                param = np.subtract(param, step, out=new_param)
                 step = np.multiply(velocity, mu, out=grad)
             else:
-                step = velocity
+                if new_param is not param:
+                    np.copyto(new_param, param)
+                param, step = new_param, velocity
             param += step
+        self.velocities = list(new_velocities[0])
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
@@ -89,20 +101,32 @@ class Adam:
         self.first_moments = [np.zeros_like(p) for p in params]
         self.second_moments = [np.zeros_like(p) for p in params]
 
-    def update(self, params, grads):
-        """Step every parameter; ``grads`` are scratch and are overwritten."""
+    def update(self, params, grads, into=None):
+        """Step every parameter; ``grads`` are scratch and are overwritten.
+
+        ``into``: as for :meth:`SGD.update`, with the new first and second
+        moments under ``"first_moments"`` and ``"second_moments"``.
+        """
+        names = ["first_moments", "second_moments"]
+        new_params, (new_firsts, new_seconds) = _targets(self, params, into, names)
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         # A Python float, so float32 parameters stay float32.
         self.learning_rate = float(
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        for param, grad, m, v in zip(
-            params, grads, self.first_moments, self.second_moments
+        for param, grad, m, v, new_param, new_m, new_v in zip(
+            params,
+            grads,
+            self.first_moments,
+            self.second_moments,
+            new_params,
+            new_firsts,
+            new_seconds,
         ):
-            m *= b1
+            m = np.multiply(m, b1, out=new_m)
             m += (1 - b1) * grad
-            v *= b2
+            v = np.multiply(v, b2, out=new_v)
             np.multiply(grad, grad, out=grad)
             grad *= 1 - b2
             v += grad
@@ -111,7 +135,8 @@ class Adam:
             step += self.epsilon
             np.divide(m, step, out=step)
             step *= self.learning_rate
-            param -= step
+            np.subtract(param, step, out=new_param)
+        self.first_moments, self.second_moments = list(new_firsts), list(new_seconds)
 
     def iteration_ends(self, time_step):
         pass
@@ -120,6 +145,17 @@ class Adam:
         if verbose:
             print(msg + " Stopping.")
         return True
+
+
+def _targets(optimizer, params, into, names):
+    """Where an update writes: ``into``'s arrays, or (None) the arrays themselves."""
+    if into is None:
+        return params, [getattr(optimizer, name) for name in names]
+    new_params, moments = into
+    return new_params, [
+        moments.get(name) or [np.empty_like(a) for a in getattr(optimizer, name)]
+        for name in names
+    ]
 
 
 def clip_grad_norm(grads, max_norm):

@@ -70,6 +70,8 @@ class Workspace:
         self._dtype = flat.dtype
         self._buffers = {}
         self.order = None  # the last epoch's row order, when shuffling
+        # ``(flat, moments)`` for the first step to write (see ``_continued``).
+        self.first_step_into = None
 
     @classmethod
     def reuse(cls, workspace, net, flat):
@@ -118,7 +120,18 @@ def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
     )
     if settings["max_grad_norm"] is not None:
         clip_grad_norm([workspace.flat_grad], settings["max_grad_norm"])
-    optimizer.update([workspace.flat], [workspace.flat_grad])
+    into = workspace.first_step_into
+    if into is None:
+        optimizer.update([workspace.flat], [workspace.flat_grad])
+        return value
+    # A continued fit's first step: the fitted arrays stay as they were.
+    new_flat, moments = into
+    optimizer.update(
+        [workspace.flat], [workspace.flat_grad], into=([new_flat], moments)
+    )
+    workspace.first_step_into = None
+    net.use_buffer(new_flat)
+    workspace.flat = new_flat
     return value
 
 
