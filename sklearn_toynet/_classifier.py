@@ -12,7 +12,7 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseToyNet, _has_stochastic_solver
-from ._fast_input import fast_validated
+from ._fast_input import fast_targets
 from ._params import SHARED_PARAMETERS, entries, with_parameters
 
 OWN_PARAMETERS = entries(
@@ -95,7 +95,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
 
     def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
         if incremental and not first_call:
-            fast = self._fast_targets(X, y)
+            fast = fast_targets(self, X, y)
             if fast is not None:
                 return fast
         X, y = validate_data(
@@ -156,32 +156,6 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                 f"{self.classes_}."
             )
         return self._one_hot(index, dtype)
-
-    def _fast_targets(self, X, y):
-        """``(X, Y)`` of a ``partial_fit`` on plain arrays of known labels, or None.
-
-        The general path's checks, cut to what a float ndarray ``X`` and a 1-D
-        integer or string ndarray ``y`` of fitted classes need (a few
-        microseconds, against most of a small call). Anything else, and every
-        error, takes the general path, which raises and warns as it always does.
-        """
-        classes = self.classes_
-        if (
-            type(y) is not np.ndarray
-            or y.ndim != 1
-            or y.shape[0] != getattr(X, "shape", (None,))[0]
-            or y.dtype.kind not in "iuU"
-            or y.dtype.kind != classes.dtype.kind
-            or self._label_binarizer.y_type_ == "multilabel-indicator"
-        ):
-            return None
-        X = fast_validated(self, X)
-        if X is None:
-            return None
-        index = np.minimum(np.searchsorted(classes, y), len(classes) - 1)
-        if not np.array_equal(classes[index], y):
-            return None
-        return X, self._one_hot(index, X.dtype)
 
     def _one_hot(self, index, dtype):
         """The encoded targets of class indices ``index`` (one column if binary)."""
