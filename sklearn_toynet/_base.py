@@ -211,6 +211,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         sample_weight = self._sample_weight(X, y, sample_weight)
         flat, adopt = None, forget_scratch
         if first_call:
+            forget_scratch(self)  # nothing of an earlier call's layout is of use
             state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
         else:
             state, flat, adopt = self._check_compatible_state(X, Y)
@@ -269,6 +270,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         continued = continued_state(self, names, X.dtype)
         if continued is not None:
             return continued
+        forget_scratch(self)
         state = {k: copy.deepcopy(getattr(self, k)) for k in names if hasattr(self, k)}
         if X.dtype != state["coefs_"][0].dtype:
             for key in ("coefs_", "intercepts_"):

@@ -9,7 +9,7 @@ later call, is as if the failed call never happened.
 import numpy as np
 import pytest
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _base, _fitting
 
 from _helpers import quiet_fit
 from _state_helpers import X, Y, assert_same, fitted, snapshot
@@ -109,3 +109,16 @@ def test_partial_fit_matches_a_fit_of_the_same_epochs():
         stream.coefs_ + stream.intercepts_, whole.coefs_ + whole.intercepts_
     ):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_call_failing_before_training_leaves_no_step_for_the_next_fit(monkeypatch):
+    est, X_, y_ = fitted(ToyNetClassifier, "adam")
+    monkeypatch.setattr(_base, "fit_stochastic", _raise)
+    with pytest.raises(RuntimeError, match="boom"):
+        est.partial_fit(X_, y_)
+    monkeypatch.undo()
+    est.set_params(hidden_layer_sizes=(7, 3))  # a fresh fit of another layout
+    quiet_fit(est, X_, y_)
+    twin = ToyNetClassifier(**est.get_params())
+    quiet_fit(twin, X_, y_)
+    assert_same(vars(twin), vars(est))
