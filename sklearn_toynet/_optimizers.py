@@ -47,9 +47,11 @@ class SGD:
         ):
             step = np.multiply(grad, lr, out=grad)
             if mu == 0:
-                # Plain gradient descent: the blog's ``syn0 += ...``, downhill.
+                # Plain gradient descent: the blog's ``syn0 += ...``, downhill:
+                # ``param -= step`` (``new_param`` is ``param`` but in the first
+                # step of a continued fit).
                 np.subtract(param, step, out=new_param)
-                np.copyto(new_velocity, velocity)
+                _carry(velocity, new_velocity)
                 continue
             velocity = np.multiply(velocity, mu, out=new_velocity)
             velocity -= step
@@ -58,9 +60,7 @@ class SGD:
                 param = np.subtract(param, step, out=new_param)
                 step = np.multiply(velocity, mu, out=grad)
             else:
-                if new_param is not param:
-                    np.copyto(new_param, param)
-                param, step = new_param, velocity
+                param, step = _carry(param, new_param), velocity
             param += step
         self.velocities = list(new_velocities[0])
 
@@ -145,6 +145,13 @@ class Adam:
         if verbose:
             print(msg + " Stopping.")
         return True
+
+
+def _carry(array, new_array):
+    """``new_array`` holding ``array``'s values (no copy when they are one)."""
+    if new_array is not array:
+        np.copyto(new_array, array)
+    return new_array
 
 
 def _targets(optimizer, params, into, names):
