@@ -96,14 +96,23 @@ def test_replaced_weights_are_not_the_new_ones():
     np.testing.assert_array_equal(old, kept)  # the call before was not written
 
 
-def test_partial_fit_matches_a_fit_of_the_same_epochs():
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"solver": "adam"},
+        {"solver": "sgd"},
+        {"solver": "sgd", "nesterovs_momentum": False},
+        {"solver": "sgd", "momentum": 0.0},
+    ],
+    ids=["adam", "sgd-nesterov", "sgd-momentum", "sgd-plain"],
+)
+def test_partial_fit_matches_a_fit_of_the_same_epochs(params):
     # The first step written into the spares is the same arithmetic as in place.
-    stream = ToyNetClassifier(hidden_layer_sizes=(5,), random_state=0, shuffle=False)
+    params = {"hidden_layer_sizes": (5,), "random_state": 0, "shuffle": False, **params}
+    stream = ToyNetClassifier(**params)
     for _ in range(4):
         stream.partial_fit(X, Y, classes=np.unique(Y))
-    whole = ToyNetClassifier(
-        hidden_layer_sizes=(5,), random_state=0, shuffle=False, max_iter=4, tol=None
-    )
+    whole = ToyNetClassifier(**params, max_iter=4, tol=None)
     quiet_fit(whole, X, Y)
     for a, b in zip(
         stream.coefs_ + stream.intercepts_, whole.coefs_ + whole.intercepts_
