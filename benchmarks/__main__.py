@@ -9,7 +9,14 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from . import _contenders as C
-from . import suite_accuracy, suite_epoch, suite_memory, suite_small
+from . import (
+    suite_accuracy,
+    suite_epoch,
+    suite_memory,
+    suite_small,
+    suite_smallcalls,
+    suite_smalldata,
+)
 from ._env import blas_info, busy_warning, load_average, machine_info
 from ._report import plot, results_markdown, section_markdown, summary_markdown
 from ._timing import use_clock
@@ -39,6 +46,8 @@ FULL = {
     "import_repeats": 7,
     "cv_folds": 5,
     "cv_datasets": ["iris", "wine", "breast_cancer", "digits"],
+    "smallfit_datasets": ["iris", "wine", "breast_cancer", "digits"],
+    "grid_repeats": 3,
 }
 
 QUICK = {
@@ -58,6 +67,8 @@ QUICK = {
     "import_repeats": 3,
     "cv_folds": 3,
     "cv_datasets": ["iris", "wine", "breast_cancer"],
+    "smallfit_datasets": ["iris", "digits"],
+    "grid_repeats": 1,
 }
 
 SUITES = {
@@ -67,6 +78,8 @@ SUITES = {
     "memory": suite_memory.memory,
     "import": suite_memory.imports,
     "accuracy": suite_accuracy.run,
+    "smalldata": suite_smalldata.run,  # small fits, threads, the gallery's search
+    "smallcalls": suite_smallcalls.run,  # 1-row / 100-row calls, partial_fit
 }
 
 

@@ -18,9 +18,12 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, EpochHooks
+from ._continued import continued_state, forget_scratch
+from ._fast_input import fast_validated
 from ._fitting import fit_full_batch, fit_stochastic
 from ._network import BatchNormState, Network, init_weights
 from ._params import ACTIVATION_CONSTRAINTS
+from ._threads import limited_blas
 from ._validation import check_validation_set
 
 
@@ -207,6 +210,9 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         leave them describing data the weights were never trained on.
         """
         before = dict(vars(self))
+        # A continued fit draws from the fitted random state itself (no copy).
+        rng = before.get("_rng")
+        rng_state = None if rng is None else rng.get_state(legacy=False)
         try:
             return self._fit_unguarded(
                 X, y, sample_weight, incremental=incremental, classes=classes, **val
@@ -216,6 +222,8 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             callback_state = {k: v for k, v in vars(self).items() if "callback" in k}
             vars(self).clear()
             vars(self).update(before, **callback_state)
+            if rng_state is not None:
+                rng.set_state(rng_state)
             raise
 
     def _fit_unguarded(
@@ -233,16 +241,26 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         sample_weight = self._sample_weight(X, y, sample_weight)
         # fit's X_val, y_val, sample_weight_val (lbfgs ignores them, as early_stopping)
         validation = check_validation_set(self, X, Y, **val) if val else None
+        flat, adopt = None, forget_scratch
         if first_call:
+            forget_scratch(self)  # nothing of an earlier call's layout is of use
             state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
         else:
-            state = self._check_compatible_state(X, Y)
+            state, flat, adopt = self._check_compatible_state(X, Y)
         net = self._network(state)
-        flat = net.flatten()  # state's arrays become views of one buffer
+        if flat is None:
+            flat = net.flatten()  # state's arrays become views of one buffer
         max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
         hooks = EpochHooks.for_fit(self, state, X, y, sample_weight, max_epochs)
-        with np.errstate(
-            over="ignore", invalid="ignore", divide="ignore", under="ignore"
+        rows = X.shape[0]
+        if self.solver != "lbfgs":
+            rows = min(rows, 200 if self.batch_size == "auto" else self.batch_size)
+        units = [X.shape[1], *self._hidden_units(), Y.shape[1]]
+        with (
+            limited_blas(rows, units, fit=True),
+            np.errstate(
+                over="ignore", invalid="ignore", divide="ignore", under="ignore"
+            ),
         ):
             if self.solver == "lbfgs":
                 fit_full_batch(self, state, net, flat, X, Y, sample_weight, hooks)
@@ -262,10 +280,16 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         hooks.end_fit()
         # Adopt the trained state only now: a call that raised changed nothing.
         vars(self).update(state)
+        adopt(self)
         return self
 
     def _check_compatible_state(self, X, Y):
-        """A deep copy of the fitted state, to train without touching the original."""
+        """``(state, flat, adopt)``: the fitted state to train, the original untouched.
+
+        Over spare buffers where it can be (see ``_continued``), else a deep
+        copy (``flat`` None: the caller flattens it). ``adopt(self)`` runs once
+        the state has replaced the estimator's.
+        """
         if Y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs, but the fitted network has "
@@ -284,11 +308,15 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             )
         names = [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]
         names += ["_no_improvement_count", "_optimizer", "_rng"]
+        continued = continued_state(self, names, X.dtype)
+        if continued is not None:
+            return continued
+        forget_scratch(self)
         state = {k: copy.deepcopy(getattr(self, k)) for k in names if hasattr(self, k)}
         if X.dtype != state["coefs_"][0].dtype:
             state.update(_weights_as(state, X.dtype))
             state["_optimizer"] = None
-        return state
+        return state, None, forget_scratch
 
     # -- prediction -------------------------------------------------------------------
     def _validated_input(self, X):
@@ -296,28 +324,37 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
 
         As MLP, by numpy's promotion: float64 input meets float32 weights in
         float64 (then a float64 answer's rows sum to 1 in float64); float32
-        input stays float32, as the weights' dtype otherwise.
+        input stays float32, as the weights' dtype otherwise. A plain float
+        array takes the fast checks of ``_fast_input``, anything else (and
+        anything they refuse) scikit-learn's ``validate_data``.
         """
-        check_is_fitted(self)
-        # scikit-learn's finiteness check sums X, which overflows near the float
-        # limit (then inf - inf warns "invalid"); it still finds real NaN and inf.
-        with np.errstate(over="ignore", invalid="ignore"):
-            X = validate_data(
-                self,
-                X,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
-            dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-            own = dtype == self.coefs_[0].dtype
-            net = self._network(None if own else _weights_as(vars(self), dtype))
-            return X.astype(dtype, copy=False), net
+        X_fast = fast_validated(self, X)
+        if X_fast is not None:
+            X = X_fast
+        else:
+            check_is_fitted(self)
+            # scikit-learn's finiteness check sums X, which overflows near the
+            # float limit (then inf - inf warns "invalid"); it still finds real NaN
+            # and inf.
+            with np.errstate(over="ignore", invalid="ignore"):
+                X = validate_data(
+                    self,
+                    X,
+                    accept_sparse=["csr", "csc"],
+                    dtype=(np.float64, np.float32),
+                    reset=False,
+                )
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        own = dtype == self.coefs_[0].dtype
+        net = self._network(None if own else _weights_as(vars(self), dtype))
+        return X.astype(dtype, copy=False), net
 
     def _forward_output(self, X):
         X, net = self._validated_input(X)
+        rows = min(X.shape[0], net.chunk_rows(X.shape[1]))
+        units = [X.shape[1], *(W.shape[1] for W in net.coefs)]
         # Network.predict computes rows that overflow again, clipped: no warnings.
-        with np.errstate(all="ignore"):
+        with limited_blas(rows, units, fit=False), np.errstate(all="ignore"):
             return net.predict(X)
 
     def activations(self, X):

@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseToyNet, _has_stochastic_solver
+from ._fast_input import fast_targets
 from ._params import SHARED_PARAMETERS, entries, with_parameters
 
 OWN_PARAMETERS = entries(
@@ -93,6 +94,10 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         return "logistic"
 
     def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
+        if incremental and not first_call:
+            fast = fast_targets(self, X, y)
+            if fast is not None:
+                return fast
         X, y = validate_data(
             self,
             X,
@@ -143,6 +148,10 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                 f"`y` has classes not in `self.classes_`. `self.classes_` has "
                 f"{self.classes_}. 'y' has {unique_labels(y)}."
             )
+        return self._one_hot(index, dtype)
+
+    def _one_hot(self, index, dtype):
+        """The encoded targets of class indices ``index`` (one column if binary)."""
         if len(self.classes_) <= 2:
             # One output unit; a single class trains it towards 0, as MLP's.
             return index.astype(dtype).reshape(-1, 1)
@@ -166,6 +175,21 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         return self._label_binarizer.y_type_ != "multilabel-indicator"
 
     def _decode(self, P):
+        """Class labels from output activations, as ``LabelBinarizer`` decodes them.
+
+        Binary and multiclass outputs are decoded directly (a threshold at 0.5,
+        an argmax), the binarizer's own rules without its input checks, which
+        cost more than the network on a small batch; multilabel outputs go
+        through the binarizer.
+        """
+        y_type = self._label_binarizer.y_type_
+        if y_type == "multiclass":
+            return self.classes_.take(P.argmax(axis=1), mode="clip")
+        if y_type == "binary" and len(self.classes_) == 2:
+            return self.classes_[(P[:, 0] > 0.5).astype(np.intp)]
+        return self._decode_with_binarizer(P)
+
+    def _decode_with_binarizer(self, P):
         if P.shape[1] == 1:
             P = P.ravel()
         return self._label_binarizer.inverse_transform(P)

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
+from ._continued import scratch
 from ._optimizers import SGD, Adam
 from ._stopping import (
     check_loss,
@@ -142,7 +143,9 @@ def fit_stochastic(
         start_validation(state)
         monitor = ValidationMonitor(est, state, validation)
     settings = est._train_settings(batch_size=_batch_size(est, X.shape[0]))
-    workspace = Workspace(net, flat)
+    kept = scratch(est)
+    workspace = kept["workspace"] = Workspace.reuse(kept.get("workspace"), net, flat)
+    workspace.first_step_into = kept.pop("first_step_into", None)
     rng = state["_rng"]
     try:
         for _ in range(est.max_iter):
@@ -153,7 +156,7 @@ def fit_stochastic(
             try:
                 check_loss(est, state, loss)
                 if early_stopping:  # the validation score needs finite weights
-                    check_weights(est, net, flat)
+                    check_weights(est, net, workspace.flat)
             except ValueError:
                 if not early_stopping or state.get("_best_params") is None:
                     raise
@@ -190,7 +193,7 @@ def fit_stochastic(
     if early_stopping and state.get("_best_params") is not None:
         for param, best in zip(trained_arrays(net), state.pop("_best_params")):
             param[...] = best
-    check_weights(est, net, flat)
+    check_weights(est, net, workspace.flat)
 
 
 def fit_full_batch(est, state, net, flat, X, Y, sample_weight, hooks):

@@ -174,15 +174,22 @@ class Network:
         by a view of the buffer: the optimizer then steps one array, not one per
         layer, with the same arithmetic.
         """
-        arrays = self.params()
-        flat = np.concatenate([a.ravel() for a in arrays])
-        views = iter(views_of(flat, arrays))
+        flat = np.concatenate([a.ravel() for a in self.params()])
+        self.use_buffer(flat)
+        return flat
+
+    def use_buffer(self, flat):
+        """Make the trainable arrays views of ``flat``, laid out as ``flatten``'s.
+
+        The lists shared with the owner are updated; ``flat``'s values are
+        taken as they are (a continued fit's first step writes them).
+        """
+        views = iter(views_of(flat, self.params()))
         for group in (self.coefs, self.intercepts if self.fit_intercept else []):
             group[:] = [next(views) for _ in group]
         if self.batch_norm is not None:
             for group in (self.batch_norm.gammas, self.batch_norm.betas):
                 group[:] = [next(views) for _ in group]
-        return flat
 
     def params(self):
         """The trainable arrays, in the order ``grads`` come back from backward."""
@@ -292,6 +299,11 @@ class Network:
                 )
         return grads
 
+    def chunk_rows(self, n_features, chunk_elements=2**18):
+        """Rows per chunk of ``predict``: its widest layer holds ``chunk_elements``."""
+        widest = max([W.shape[1] for W in self.coefs] + [n_features])
+        return max(64, chunk_elements // widest)
+
     def predict(self, X, chunk_elements=2**18):
         """Output-layer activations for ``X``, computed a chunk of rows at a time.
 
@@ -305,7 +317,7 @@ class Network:
         n_samples = X.shape[0]
         units = [W.shape[1] for W in self.coefs]
         dtype = self.coefs[-1].dtype
-        chunk = max(64, chunk_elements // max(units + [X.shape[1]]))
+        chunk = self.chunk_rows(X.shape[1], chunk_elements)
         out = np.empty((n_samples, units[-1]), dtype=dtype)
         hidden = [np.empty((min(chunk, n_samples), n), dtype=dtype) for n in units[:-1]]
         for start in range(0, n_samples, chunk):

@@ -33,8 +33,20 @@ def check_weights(est, net, flat):
     if net.batch_norm is not None:
         # Running statistics are not trained, but prediction divides by them.
         arrays += net.batch_norm.running_means + net.batch_norm.running_vars
-    if not all(np.isfinite(a).all() for a in arrays):
+    if not all(_finite(a) for a in arrays):
         raise ValueError(_diverged_message(est))
+
+
+def _finite(a):
+    """Whether every entry of ``a`` is finite; a dot product first (no temporary).
+
+    A NaN or an infinity makes ``a . a`` NaN or infinite; so can finite
+    entries beyond ``1e154``, which the exact elementwise check then clears.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.dot(a.ravel(), a.ravel())):
+            return True
+    return bool(np.isfinite(a).all())
 
 
 def _diverged_message(est):

@@ -78,11 +78,33 @@ class Workspace:
         self._dtype = flat.dtype
         self._buffers = {}
         self.order = None  # the last epoch's row order, when shuffling
+        # ``(flat, moments)`` for the first step to write (see ``_continued``).
+        self.first_step_into = None
+
+    @classmethod
+    def reuse(cls, workspace, net, flat):
+        """``workspace`` (a previous call's) set to train ``flat``, or a new one.
+
+        Continued fits keep their workspace between calls, sparing the
+        allocation (and first-touch page faults) of its arrays on wide networks.
+        """
+        if (
+            workspace is None
+            or workspace.flat_grad.shape != flat.shape
+            or workspace.flat_grad.dtype != flat.dtype
+            or workspace._units != [W.shape[1] for W in net.coefs]
+        ):
+            return cls(net, flat)
+        workspace.flat = flat
+        workspace.order = None  # each call shuffles afresh, as MLPClassifier
+        return workspace
 
     def arrays(self, X):
         """Activation and hidden-delta buffers for a batch of ``X``'s rows."""
         n_rows = X.shape[0]
         if n_rows not in self._buffers:
+            if len(self._buffers) >= 4:  # batches of many sizes: keep memory bounded
+                self._buffers.clear()
             self._buffers[n_rows] = (
                 [np.empty((n_rows, n), dtype=self._dtype) for n in self._units],
                 [np.empty((n_rows, n), dtype=self._dtype) for n in self._units[:-1]],
@@ -108,7 +130,18 @@ def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
     )
     if settings["max_grad_norm"] is not None:
         clip_grad_norm([workspace.flat_grad], settings["max_grad_norm"])
-    optimizer.update([workspace.flat], [workspace.flat_grad])
+    into = workspace.first_step_into
+    if into is None:
+        optimizer.update([workspace.flat], [workspace.flat_grad])
+        return reported
+    # A continued fit's first step: the fitted arrays stay as they were.
+    new_flat, moments = into
+    optimizer.update(
+        [workspace.flat], [workspace.flat_grad], into=([new_flat], moments)
+    )
+    workspace.first_step_into = None
+    net.use_buffer(new_flat)
+    workspace.flat = new_flat
     return reported
 
 

@@ -1,0 +1,136 @@
+"""The state a continued fit (``partial_fit``, warm ``fit``) trains: no deep copy.
+
+A call that raises must leave the estimator as it was, so training never
+writes the fitted arrays themselves. Copying them all (``copy.deepcopy`` of
+the weights, the optimizer's moments, the random state and the loss curve,
+then a fresh flat buffer) costs allocations and page faults in the size of the
+network on every call, the larger part of a small-batch ``partial_fit`` on a
+wide network. Instead the estimator keeps, between calls, a spare flat buffer
+for the weights and spare arrays for the optimizer's moments. The first step
+of a stochastic call reads the fitted arrays and writes its result into the
+spares (the same arithmetic as in place, see ``_optimizers``); later steps
+update the spares in place. On success they become the fitted arrays and the
+replaced ones the next call's spares; on failure they are simply dropped.
+L-BFGS rewrites its weights at every evaluation, so a warm L-BFGS fit copies
+the weights into the spare buffer first (a full fit: the copy is negligible).
+Histories are copied as lists of floats; the random state is restored from a
+snapshot on failure (see ``BaseToyNet._fit``).
+
+Spares and the stochastic solvers' workspace are scratch memory, not state:
+they live beside the estimator (in a weak dictionary), not in its attributes,
+so they are never pickled, cloned or compared, and a failed call that wrote
+them changed nothing the estimator holds.
+"""
+
+import copy
+import weakref
+
+import numpy as np
+
+from ._network import views_of
+
+# The optimizers' per-parameter arrays (see ``_optimizers``).
+_MOMENTS = ("velocities", "first_moments", "second_moments")
+
+_SCRATCH = weakref.WeakKeyDictionary()  # estimator -> {"spares": ..., "workspace": ...}
+
+
+def scratch(est):
+    """The estimator's scratch memory, kept between calls: a dict."""
+    return _SCRATCH.setdefault(est, {})
+
+
+def forget_scratch(est):
+    """Drop the scratch memory (a fresh fit: the old layout is no use)."""
+    _SCRATCH.pop(est, None)
+
+
+class Spares:
+    """Arrays of the last fitted layout, free for the next call to write."""
+
+    def __init__(self, flat, moments):
+        self.flat = flat
+        self.moments = moments  # {optimizer attribute: [array]}
+
+    def take(self, name, like):
+        """A spare array shaped like ``like``: reused when it fits, else new."""
+        spare = self.flat if name is None else self.moments.get(name, [None])[0]
+        if spare is None or spare.shape != like.shape or spare.dtype != like.dtype:
+            spare = np.empty_like(like)
+        return spare
+
+
+def _flat_buffer(params):
+    """The 1-D buffer ``params`` are consecutive views of, or None."""
+    flat = params[0].base
+    if not isinstance(flat, np.ndarray) or flat.ndim != 1:
+        return None
+    if flat.size != sum(p.size for p in params):
+        return None
+    start = flat.__array_interface__["data"][0]
+    for p in params:
+        if p.base is not flat or p.__array_interface__["data"][0] != start:
+            return None
+        if not p.flags.c_contiguous or p.dtype != flat.dtype:
+            return None
+        start += p.nbytes
+    return flat
+
+
+def continued_state(est, names, dtype):
+    """The fitted state to continue training from, without copying it.
+
+    Returns ``(state, flat, adopt)``, or None when the fitted arrays are not
+    the flat layout a fit leaves (set by hand, unpickled), or batch
+    normalization or a new dtype needs the general path (a deep copy).
+    ``flat`` is the buffer the state's weights are views of (what
+    ``Network.flatten`` returns); ``adopt(est)`` runs once the trained state
+    has replaced the estimator's. A stochastic solver finds the spares to
+    write its first step into as ``scratch(est)["first_step_into"]``
+    (``(flat, {moment name: [array]})``, see ``_optimizers``).
+    """
+    if est.batch_norm_ is not None or est.coefs_[0].dtype != dtype:
+        return None
+    n_layers = len(est.coefs_)
+    params = list(est.coefs_) + (list(est.intercepts_) if est.fit_intercept else [])
+    flat = _flat_buffer(params)
+    if flat is None:
+        return None
+    kept = scratch(est)
+    spares = kept.get("spares") or Spares(None, {})
+    state = {k: getattr(est, k) for k in names if hasattr(est, k)}
+    for key in ("coefs_", "intercepts_", "loss_curve_", "validation_scores_"):
+        if isinstance(state.get(key), list):
+            state[key] = list(state[key])
+    spare_moments, old_moments = {}, {}
+    optimizer = state.get("_optimizer")
+    if optimizer is not None and est.solver != "lbfgs":
+        optimizer = state["_optimizer"] = copy.copy(optimizer)
+        for name in _MOMENTS:
+            arrays = getattr(optimizer, name, None)
+            if arrays is None:
+                continue
+            if len(arrays) != 1 or arrays[0].shape != flat.shape:
+                return None
+            old_moments[name] = arrays
+            spare_moments[name] = [spares.take(name, arrays[0])]
+    new_flat = spares.take(None, flat)
+    if est.solver == "lbfgs":
+        np.copyto(new_flat, flat)
+        views = views_of(new_flat, params)
+        state["coefs_"] = views[:n_layers]
+        if est.fit_intercept:
+            state["intercepts_"] = views[n_layers:]
+        kept["first_step_into"] = None
+        trained_flat = new_flat
+    else:
+        kept["first_step_into"] = (new_flat, spare_moments)
+        trained_flat = flat
+
+    def adopt(est):
+        kept.pop("first_step_into", None)
+        if est.coefs_[0].base is new_flat:
+            # The arrays trained replaced these, which become the spares.
+            kept["spares"] = Spares(flat, old_moments)
+
+    return state, trained_flat, adopt

@@ -1,0 +1,133 @@
+"""Continued fits train in spare buffers: a failed call still changes nothing.
+
+``partial_fit`` and warm ``fit`` write their first step into spare arrays kept
+between calls instead of deep-copying the fitted state; these tests fail a
+call after the spares are in rotation and check that the estimator, and every
+later call, is as if the failed call never happened.
+"""
+
+import numpy as np
+import pytest
+
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _base, _fitting
+
+from _helpers import quiet_fit
+from _state_helpers import X, Y, assert_same, fitted, snapshot
+
+STOCHASTIC = [
+    pytest.param(Est, solver, id=f"{Est.__name__}-{solver}")
+    for Est in (ToyNetClassifier, ToyNetRegressor)
+    for solver in ("sgd", "adam")
+]
+
+
+def _fail_after_first_step(monkeypatch):
+    """The next epoch trains (first step into the spares), then raises."""
+    real = _fitting.run_epoch
+
+    def run_epoch(net, *args):
+        real(net, *args)
+        monkeypatch.setattr(_fitting, "run_epoch", real)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(_fitting, "run_epoch", run_epoch)
+
+
+@pytest.mark.parametrize("Est, solver", STOCHASTIC)
+def test_failed_partial_fit_among_successful_ones_changes_nothing(
+    monkeypatch, Est, solver
+):
+    est, X_, y_ = fitted(Est, solver, n_partial=3)  # spares in rotation
+    twin, _, _ = fitted(Est, solver, n_partial=3)
+    before = snapshot(est)
+    _fail_after_first_step(monkeypatch)
+    with pytest.raises(RuntimeError, match="boom"):
+        est.partial_fit(X_, y_)
+    assert_same(before, vars(est))
+    for _ in range(2):  # the spares the failed call wrote are reused safely
+        est.partial_fit(X_, y_)
+        twin.partial_fit(X_, y_)
+    assert_same(vars(twin), vars(est))
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "sgd", "adam"])
+def test_failed_warm_fit_in_spares_changes_nothing(monkeypatch, solver):
+    est, X_, y_ = fitted(ToyNetClassifier, solver, n_partial=2)
+    est.set_params(warm_start=True)
+    twin, _, _ = fitted(ToyNetClassifier, solver, n_partial=2)
+    twin.set_params(warm_start=True)
+    quiet_fit(est, X_, y_)
+    quiet_fit(twin, X_, y_)
+    before = snapshot(est)
+    if solver == "lbfgs":
+        monkeypatch.setattr(_fitting, "check_weights", _raise)
+    else:
+        _fail_after_first_step(monkeypatch)
+    with pytest.raises(RuntimeError, match="boom"):
+        quiet_fit(est, X_, y_)
+    assert_same(before, vars(est))
+    monkeypatch.undo()
+    quiet_fit(est, X_, y_)
+    quiet_fit(twin, X_, y_)
+    assert_same(vars(twin), vars(est))
+
+
+def _raise(*args):
+    raise RuntimeError("boom")
+
+
+def test_weights_set_by_hand_are_trained_and_left_alone():
+    est, X_, y_ = fitted(ToyNetClassifier, "adam")
+    twin, _, _ = fitted(ToyNetClassifier, "adam")
+    mine = [W.copy() for W in est.coefs_]  # not views of one buffer
+    est.coefs_ = mine
+    est.partial_fit(X_, y_)
+    twin.partial_fit(X_, y_)
+    assert_same(vars(twin), vars(est))
+    assert not any(np.shares_memory(a, b) for a in mine for b in est.coefs_)
+
+
+def test_replaced_weights_are_not_the_new_ones():
+    est, X_, y_ = fitted(ToyNetClassifier, "adam")
+    old = est.coefs_[0]
+    kept = old.copy()
+    est.partial_fit(X_, y_)
+    assert not np.shares_memory(old, est.coefs_[0])
+    np.testing.assert_array_equal(old, kept)  # the call before was not written
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"solver": "adam"},
+        {"solver": "sgd"},
+        {"solver": "sgd", "nesterovs_momentum": False},
+        {"solver": "sgd", "momentum": 0.0},
+    ],
+    ids=["adam", "sgd-nesterov", "sgd-momentum", "sgd-plain"],
+)
+def test_partial_fit_matches_a_fit_of_the_same_epochs(params):
+    # The first step written into the spares is the same arithmetic as in place.
+    params = {"hidden_layer_sizes": (5,), "random_state": 0, "shuffle": False, **params}
+    stream = ToyNetClassifier(**params)
+    for _ in range(4):
+        stream.partial_fit(X, Y, classes=np.unique(Y))
+    whole = ToyNetClassifier(**params, max_iter=4, tol=None)
+    quiet_fit(whole, X, Y)
+    for a, b in zip(
+        stream.coefs_ + stream.intercepts_, whole.coefs_ + whole.intercepts_
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_call_failing_before_training_leaves_no_step_for_the_next_fit(monkeypatch):
+    est, X_, y_ = fitted(ToyNetClassifier, "adam")
+    monkeypatch.setattr(_base, "fit_stochastic", _raise)
+    with pytest.raises(RuntimeError, match="boom"):
+        est.partial_fit(X_, y_)
+    monkeypatch.undo()
+    est.set_params(hidden_layer_sizes=(7, 3))  # a fresh fit of another layout
+    quiet_fit(est, X_, y_)
+    twin = ToyNetClassifier(**est.get_params())
+    quiet_fit(twin, X_, y_)
+    assert_same(vars(twin), vars(est))
