@@ -9,6 +9,7 @@ MLPClassifier's ``predict_proba`` (64 hidden units, 20 features, 3 classes).
 """
 
 import argparse
+from importlib.util import find_spec
 
 import numpy as np
 from sklearn.datasets import make_classification
@@ -51,6 +52,44 @@ def onnx_predictor(model, X, *, dtype=np.float32, threads=1, options=None):
         sess.run(None, feed)
 
     return run
+
+
+class OnnxRuntimeModel:
+    """A fitted model served by ONNX Runtime, called like the model itself.
+
+    ``predict_proba`` converts its input to float32 and runs the session, as
+    serving code does; ``predict`` takes the most probable class. It has no
+    ``partial_fit``: a converted model is frozen.
+    """
+
+    def __init__(self, model, X_sample, threads=1):
+        import onnxruntime as ort
+
+        import sklearn_toynet.onnx as toynet_onnx
+
+        options = {id(model): {"zipmap": False}}
+        onx = toynet_onnx.to_onnx(model, X_sample, options=options)
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        so.log_severity_level = 3
+        self._session = ort.InferenceSession(onx.SerializeToString(), so)
+        self._input = self._session.get_inputs()[0].name
+        self.classes_ = model.classes_
+
+    def predict_proba(self, X):
+        feed = {self._input: np.asarray(X, dtype=np.float32)}
+        return self._session.run(["probabilities"], feed)[0]
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def onnx_runtime_contender(fit_toynet):
+    """A small-calls factory serving ``fit_toynet``'s model; None without the extra."""
+    if any(find_spec(name) is None for name in ("onnxruntime", "skl2onnx")):
+        return None
+    return lambda X, y, classes: OnnxRuntimeModel(fit_toynet(X, y, classes), X[:1])
 
 
 def _calls(predict, X, n_calls):

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from . import _contenders as C
+from ._onnx import ONNX, onnx_runtime_contender
 from ._results import Check, Row, Section, noise_check, ratio
 from ._timing import alternate, medians, noise
 
@@ -61,6 +62,8 @@ class NumpyForward:
 CONTENDERS = {C.TOYNET: _toynet, C.MLP: _mlp, C.NUMPY: _numpy}
 if not C.have_toynet():
     del CONTENDERS[C.TOYNET]
+elif (serve := onnx_runtime_contender(_toynet)) is not None:
+    CONTENDERS[ONNX] = serve  # ToyNet's model exported, one intra-op thread
 
 
 def _call(model, method, args):
