@@ -1,28 +1,25 @@
 """BaseToyNet: the scikit-learn plumbing shared by the classifier and regressor.
 
-Validation, the fitted state and its safe replacement, and prediction. The math
-lives in ``_network``/``_training``; the epoch loop in ``_stopping``.
+Validation, the fitted state and its safe replacement; prediction's entry
+points are in ``_predicting``. The math lives in ``_network``/``_training``;
+the epoch loops in ``_fitting``.
 """
 
-import copy
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import _check_sample_weight
 
 from ._callbacks import CallbackSupportMixin, EpochHooks
-from ._continued import continued_state, forget_scratch
-from ._fast_input import fast_validated
+from ._constraints import ACTIVATION_CONSTRAINTS
+from ._continued import compatible_state, forget_scratch
 from ._fitting import fit_full_batch, fit_stochastic
-from ._network import BatchNormState, Network, init_weights
-from ._params import ACTIVATION_CONSTRAINTS
+from ._init import init_weights
+from ._network import BatchNormState, Network
+from ._predicting import PredictingMixin
 from ._threads import limited_blas
 from ._validation import check_validation_set
 
@@ -37,16 +34,7 @@ def _has_stochastic_solver(est):
     return True
 
 
-def _weights_as(state, dtype):
-    """Copies of a fit state's weights and batch-norm arrays in ``dtype``."""
-    new = {k: [a.astype(dtype) for a in state[k]] for k in ("coefs_", "intercepts_")}
-    bn = state["batch_norm_"]
-    if bn is not None:
-        bn = type(bn)(**{k: [a.astype(dtype) for a in v] for k, v in vars(bn).items()})
-    return {**state, **new, "batch_norm_": bn}
-
-
-class BaseToyNet(CallbackSupportMixin, BaseEstimator):
+class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
     """Shared base of ToyNet estimators; use a subclass."""
 
     _parameter_constraints: dict = {
@@ -246,7 +234,7 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
             forget_scratch(self)  # nothing of an earlier call's layout is of use
             state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
         else:
-            state, flat, adopt = self._check_compatible_state(X, Y)
+            state, flat, adopt = compatible_state(self, X, Y)
         net = self._network(state)
         if flat is None:
             flat = net.flatten()  # state's arrays become views of one buffer
@@ -282,102 +270,6 @@ class BaseToyNet(CallbackSupportMixin, BaseEstimator):
         vars(self).update(state)
         adopt(self)
         return self
-
-    def _check_compatible_state(self, X, Y):
-        """``(state, flat, adopt)``: the fitted state to train, the original untouched.
-
-        Over spare buffers where it can be (see ``_continued``), else a deep
-        copy (``flat`` None: the caller flattens it). ``adopt(self)`` runs once
-        the state has replaced the estimator's.
-        """
-        if Y.shape[1] != self.n_outputs_:
-            raise ValueError(
-                f"y has {Y.shape[1]} outputs, but the fitted network has "
-                f"{self.n_outputs_}."
-            )
-        hidden = [W.shape[1] for W in self.coefs_[:-1]]
-        if hidden != self._hidden_units():
-            raise ValueError(
-                f"hidden_layer_sizes={self.hidden_layer_sizes} differs from the fitted "
-                f"network's {tuple(hidden)}: refit with warm_start=False."
-            )
-        if bool(self.batch_norm) != (self.batch_norm_ is not None):
-            raise ValueError(
-                f"batch_norm={self.batch_norm} differs from the fitted network's "
-                f"{self.batch_norm_ is not None}: refit with warm_start=False."
-            )
-        names = [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]
-        names += ["_no_improvement_count", "_optimizer", "_rng"]
-        continued = continued_state(self, names, X.dtype)
-        if continued is not None:
-            return continued
-        forget_scratch(self)
-        state = {k: copy.deepcopy(getattr(self, k)) for k in names if hasattr(self, k)}
-        if X.dtype != state["coefs_"][0].dtype:
-            state.update(_weights_as(state, X.dtype))
-            state["_optimizer"] = None
-        return state, None, forget_scratch
-
-    # -- prediction -------------------------------------------------------------------
-    def _validated_input(self, X):
-        """``X`` checked against the fitted model, and the network to run it.
-
-        As MLP, by numpy's promotion: float64 input meets float32 weights in
-        float64 (then a float64 answer's rows sum to 1 in float64); float32
-        input stays float32, as the weights' dtype otherwise. A plain float
-        array takes the fast checks of ``_fast_input``, anything else (and
-        anything they refuse) scikit-learn's ``validate_data``.
-        """
-        X_fast = fast_validated(self, X)
-        if X_fast is not None:
-            X = X_fast
-        else:
-            check_is_fitted(self)
-            # scikit-learn's finiteness check sums X, which overflows near the
-            # float limit (then inf - inf warns "invalid"); it still finds real NaN
-            # and inf.
-            with np.errstate(over="ignore", invalid="ignore"):
-                X = validate_data(
-                    self,
-                    X,
-                    accept_sparse=["csr", "csc"],
-                    dtype=(np.float64, np.float32),
-                    reset=False,
-                )
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        own = dtype == self.coefs_[0].dtype
-        net = self._network(None if own else _weights_as(vars(self), dtype))
-        return X.astype(dtype, copy=False), net
-
-    def _forward_output(self, X):
-        X, net = self._validated_input(X)
-        rows = min(X.shape[0], net.chunk_rows(X.shape[1]))
-        units = [X.shape[1], *(W.shape[1] for W in net.coefs)]
-        # Network.predict computes rows that overflow again, clipped: no warnings.
-        with limited_blas(rows, units, fit=False), np.errstate(all="ignore"):
-            return net.predict(X)
-
-    def activations(self, X):
-        """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input samples.
-
-        Returns
-        -------
-        activations : list of ndarray
-            ``[X, A1, ..., output]``: the input as validated, each hidden layer's
-            activations (shape ``(n_samples, units)``) and the output layer's
-            (probabilities for a classifier). Hidden layers make features for
-            another model.
-        """
-        X, net = self._validated_input(X)
-        # Saturated layers: inputs near the float limit give finite activations
-        # (those predict returns); ordinary inputs pass through unchanged.
-        with np.errstate(over="ignore", under="ignore"):
-            return net.forward(X, saturate=True).A
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

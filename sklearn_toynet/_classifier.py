@@ -1,7 +1,6 @@
 """ToyNetClassifier: binary, multiclass and multilabel targets on the shared base."""
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
@@ -13,6 +12,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseToyNet, _has_stochastic_solver
 from ._fast_input import fast_targets
+from ._labels import LabelCodingMixin
 from ._params import SHARED_PARAMETERS, entries, with_parameters
 
 OWN_PARAMETERS = entries(
@@ -46,7 +46,7 @@ classes_ : ndarray of shape (n_classes,)
     OWN_PARAMETERS["class_weight"],
     attributes=[CLASSES],
 )
-class ToyNetClassifier(ClassifierMixin, BaseToyNet):
+class ToyNetClassifier(LabelCodingMixin, ClassifierMixin, BaseToyNet):
     """A neural network classifier trained by backpropagation.
 
     The blog post "A Neural Network in 11 lines of Python" grown into a
@@ -132,33 +132,6 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                 )
         return X, self._encode(y, X.dtype)
 
-    def _encode(self, y, dtype):
-        """The targets the output units fit, built directly in ``X``'s dtype.
-
-        One column for binary targets, one-hot rows for multiclass, the
-        indicator itself for multilabel: no sparse or int64 intermediate, so a
-        large ``y`` costs one array of the network's dtype.
-        """
-        if self._label_binarizer.y_type_ == "multilabel-indicator":
-            return (y.toarray() if sp.issparse(y) else np.asarray(y)).astype(dtype)
-        index = np.searchsorted(self.classes_, y)
-        index = np.minimum(index, len(self.classes_) - 1)
-        if not np.array_equal(self.classes_[index], y):
-            raise ValueError(
-                f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                f"{self.classes_}. 'y' has {unique_labels(y)}."
-            )
-        return self._one_hot(index, dtype)
-
-    def _one_hot(self, index, dtype):
-        """The encoded targets of class indices ``index`` (one column if binary)."""
-        if len(self.classes_) <= 2:
-            # One output unit; a single class trains it towards 0, as MLP's.
-            return index.astype(dtype).reshape(-1, 1)
-        Y = np.zeros((len(index), len(self.classes_)), dtype=dtype)
-        Y[np.arange(len(index)), index] = 1
-        return Y
-
     def _sample_weight(self, X, y, sample_weight):
         if self.class_weight is not None:
             if self._label_binarizer.y_type_ == "multilabel-indicator":
@@ -173,31 +146,6 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
     def _stratify_validation(self, Y):
         # One-hot rows stratify by class; multilabel rows cannot be stratified.
         return self._label_binarizer.y_type_ != "multilabel-indicator"
-
-    def _decode(self, P):
-        """Class labels from output activations, as ``LabelBinarizer`` decodes them.
-
-        Binary and multiclass outputs are decoded directly (a threshold at 0.5,
-        an argmax), the binarizer's own rules without its input checks, which
-        cost more than the network on a small batch; multilabel outputs go
-        through the binarizer.
-        """
-        y_type = self._label_binarizer.y_type_
-        if y_type == "multiclass":
-            return self.classes_.take(P.argmax(axis=1), mode="clip")
-        if y_type == "binary" and len(self.classes_) == 2:
-            return self.classes_[(P[:, 0] > 0.5).astype(np.intp)]
-        return self._decode_with_binarizer(P)
-
-    def _decode_with_binarizer(self, P):
-        if P.shape[1] == 1:
-            P = P.ravel()
-        return self._label_binarizer.inverse_transform(P)
-
-    def _decode_targets(self, Y):
-        return self._label_binarizer.inverse_transform(
-            Y.ravel() if Y.shape[1] == 1 else Y
-        )
 
     def _outputs_score(self, net, X, Y, sample_weight, P=None):
         P = net.predict(X) if P is None else P

@@ -99,9 +99,9 @@ def continued_state(est, names, dtype):
     kept = scratch(est)
     spares = kept.get("spares") or Spares(None, {})
     state = {k: getattr(est, k) for k in names if hasattr(est, k)}
-    for key in ("coefs_", "intercepts_", "loss_curve_", "validation_scores_"):
-        if isinstance(state.get(key), list):
-            state[key] = list(state[key])
+    for key, value in state.items():  # weights and histories: the fit appends
+        if isinstance(value, list):
+            state[key] = list(value)
     spare_moments, old_moments = {}, {}
     optimizer = state.get("_optimizer")
     if optimizer is not None and est.solver != "lbfgs":
@@ -134,3 +134,47 @@ def continued_state(est, names, dtype):
             kept["spares"] = Spares(flat, old_moments)
 
     return state, trained_flat, adopt
+
+
+def weights_as(state, dtype):
+    """Copies of a fit state's weights and batch-norm arrays in ``dtype``."""
+    new = {k: [a.astype(dtype) for a in state[k]] for k in ("coefs_", "intercepts_")}
+    bn = state["batch_norm_"]
+    if bn is not None:
+        bn = type(bn)(**{k: [a.astype(dtype) for a in v] for k, v in vars(bn).items()})
+    return {**state, **new, "batch_norm_": bn}
+
+
+def compatible_state(est, X, Y):
+    """``(state, flat, adopt)``: the fitted state to train, the original untouched.
+
+    Over spare buffers where it can be (``continued_state``), else a deep
+    copy (``flat`` None: the caller flattens it). ``adopt(est)`` runs once
+    the state has replaced the estimator's.
+    """
+    if Y.shape[1] != est.n_outputs_:
+        raise ValueError(
+            f"y has {Y.shape[1]} outputs, but the fitted network has {est.n_outputs_}."
+        )
+    hidden = [W.shape[1] for W in est.coefs_[:-1]]
+    if hidden != est._hidden_units():
+        raise ValueError(
+            f"hidden_layer_sizes={est.hidden_layer_sizes} differs from the fitted "
+            f"network's {tuple(hidden)}: refit with warm_start=False."
+        )
+    if bool(est.batch_norm) != (est.batch_norm_ is not None):
+        raise ValueError(
+            f"batch_norm={est.batch_norm} differs from the fitted network's "
+            f"{est.batch_norm_ is not None}: refit with warm_start=False."
+        )
+    names = [k for k in vars(est) if k.endswith("_") and not k.startswith("__")]
+    names += ["_no_improvement_count", "_optimizer", "_rng"]
+    continued = continued_state(est, names, X.dtype)
+    if continued is not None:
+        return continued
+    forget_scratch(est)
+    state = {k: copy.deepcopy(getattr(est, k)) for k in names if hasattr(est, k)}
+    if X.dtype != state["coefs_"][0].dtype:
+        state.update(weights_as(state, X.dtype))
+        state["_optimizer"] = None
+    return state, None, forget_scratch

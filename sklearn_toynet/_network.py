@@ -1,4 +1,4 @@
-"""A fully connected network: weight initialization, forward pass, backward pass.
+"""A fully connected network: its weights, forward pass and backward pass.
 
 Pure numpy, no scikit-learn. The names follow the blog post: activations
 ``A[0] = X`` (the blog's ``l0``), ``A[1]`` (``l1``), ...; weights ``coefs[i]``
@@ -19,36 +19,6 @@ from ._activations import (
     per_layer,
 )
 from ._batchnorm import batch_norm_backward, batch_norm_forward
-
-
-def init_weights(layer_units, init, activation, fit_intercept, rng, dtype):
-    """Draw ``coefs`` (fan_in x fan_out) and ``intercepts`` for every layer.
-
-    ``"uniform"`` is the blog's ``2 * random((fan_in, fan_out)) - 1``, drawn layer
-    by layer; ``"glorot"`` is MLPClassifier's scaled uniform, with its factor 2
-    for logistic units and 6 for any other: ``activation`` (one name, or one per
-    hidden layer) of the layer the weights feed, the last hidden one's for the
-    output layer, as MLP uses its one activation there too. Intercepts are drawn
-    after their layer's weights, and are zeros (and never drawn) without
-    ``fit_intercept``.
-    """
-    coefs, intercepts = [], []
-    names = per_layer(activation, len(layer_units) - 2) or [activation]
-    for i, (fan_in, fan_out) in enumerate(zip(layer_units[:-1], layer_units[1:])):
-        if init == "uniform":
-            bound = 1.0
-            W = 2 * rng.random_sample((fan_in, fan_out)) - 1
-        else:
-            factor = 2.0 if names[min(i, len(names) - 1)] == "logistic" else 6.0
-            bound = np.sqrt(factor / (fan_in + fan_out))
-            W = rng.uniform(-bound, bound, (fan_in, fan_out))
-        if fit_intercept:
-            b = rng.uniform(-bound, bound, fan_out)
-        else:
-            b = np.zeros(fan_out)
-        coefs.append(W.astype(dtype, copy=False))
-        intercepts.append(b.astype(dtype, copy=False))
-    return coefs, intercepts
 
 
 @dataclass

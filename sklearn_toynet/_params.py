@@ -14,10 +14,6 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from sklearn.utils._param_validation import Options, StrOptions
-
-from ._activations import HIDDEN_ACTIVATIONS
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -293,26 +289,3 @@ def with_parameters(*params, attributes=()):
         return cls
 
     return decorate
-
-
-class ActivationNames(Options):
-    """Constraint: a tuple or list of hidden activation names, one per layer.
-
-    A subclass of scikit-learn's ``Options`` only so that its parameter
-    validation takes it; the error then lists the names and this form.
-    """
-
-    def __init__(self):
-        super().__init__(str, set(HIDDEN_ACTIVATIONS))
-
-    def is_satisfied_by(self, val):
-        return isinstance(val, (tuple, list)) and all(
-            isinstance(name, str) and name in self.options for name in val
-        )
-
-    def __str__(self):
-        return "a tuple or list of those names, one per hidden layer"
-
-
-#: The constraints of ``activation``: one name, or one name per hidden layer.
-ACTIVATION_CONSTRAINTS = [StrOptions(set(HIDDEN_ACTIVATIONS)), ActivationNames()]

@@ -12,7 +12,8 @@ import numpy as np
 
 from sklearn_toynet._activations import HIDDEN_ACTIVATIONS as _ALL_HIDDEN
 from sklearn_toynet._activations import per_layer
-from sklearn_toynet._network import Network, init_weights
+from sklearn_toynet._init import init_weights
+from sklearn_toynet._network import Network
 from sklearn_toynet._training import loss_and_gradient
 
 EPS = 1e-6

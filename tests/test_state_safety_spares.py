@@ -131,3 +131,35 @@ def test_a_call_failing_before_training_leaves_no_step_for_the_next_fit(monkeypa
     twin = ToyNetClassifier(**est.get_params())
     quiet_fit(twin, X_, y_)
     assert_same(vars(twin), vars(est))
+
+
+def test_failed_warm_fit_with_early_stopping_keeps_the_validation_histories(
+    monkeypatch,
+):
+    # Histories are lists the continued state shares no element of: epochs
+    # recorded before the failure must not reach the estimator's lists.
+    est = ToyNetClassifier(
+        hidden_layer_sizes=(8,),
+        solver="adam",
+        early_stopping=True,
+        warm_start=True,
+        max_iter=5,
+        tol=None,
+        random_state=0,
+    )
+    quiet_fit(est, X, Y)
+    quiet_fit(est, X, Y)  # continued: the spares are in rotation
+    before = snapshot(est)
+    real, calls = _fitting.run_epoch, []
+
+    def run_epoch(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("boom")
+        return real(*args)
+
+    monkeypatch.setattr(_fitting, "run_epoch", run_epoch)
+    with pytest.raises(RuntimeError, match="boom"):
+        est.fit(X, Y)
+    assert len(est.validation_loss_curve_) == len(est.validation_scores_) == 10
+    assert_same(before, vars(est))

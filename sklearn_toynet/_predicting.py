@@ -1,0 +1,80 @@
+"""Prediction's entry points, shared by the classifier and the regressor.
+
+Input checked against the fitted model (a fast path for plain float arrays,
+scikit-learn's ``validate_data`` for everything else), the dtype it is
+computed in, and the forward pass under the call's BLAS thread limit.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._continued import weights_as
+from ._fast_input import fast_validated
+from ._threads import limited_blas
+
+
+class PredictingMixin:
+    """``_validated_input``, ``_forward_output`` and ``activations`` for BaseToyNet.
+
+    Needs the fitted attributes and ``self._network(state)``.
+    """
+
+    def _validated_input(self, X):
+        """``X`` checked against the fitted model, and the network to run it.
+
+        As MLP, by numpy's promotion: float64 input meets float32 weights in
+        float64 (then a float64 answer's rows sum to 1 in float64); float32
+        input stays float32, as the weights' dtype otherwise. A plain float
+        array takes the fast checks of ``_fast_input``, anything else (and
+        anything they refuse) scikit-learn's ``validate_data``.
+        """
+        X_fast = fast_validated(self, X)
+        if X_fast is not None:
+            X = X_fast
+        else:
+            check_is_fitted(self)
+            # scikit-learn's finiteness check sums X, which overflows near the
+            # float limit (then inf - inf warns "invalid"); it still finds real NaN
+            # and inf.
+            with np.errstate(over="ignore", invalid="ignore"):
+                X = validate_data(
+                    self,
+                    X,
+                    accept_sparse=["csr", "csc"],
+                    dtype=(np.float64, np.float32),
+                    reset=False,
+                )
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        own = dtype == self.coefs_[0].dtype
+        net = self._network(None if own else weights_as(vars(self), dtype))
+        return X.astype(dtype, copy=False), net
+
+    def _forward_output(self, X):
+        X, net = self._validated_input(X)
+        rows = min(X.shape[0], net.chunk_rows(X.shape[1]))
+        units = [X.shape[1], *(W.shape[1] for W in net.coefs)]
+        # Network.predict computes rows that overflow again, clipped: no warnings.
+        with limited_blas(rows, units, fit=False), np.errstate(all="ignore"):
+            return net.predict(X)
+
+    def activations(self, X):
+        """Every layer's activations for ``X``: the blog's ``l0, l1, l2, ...``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        activations : list of ndarray
+            ``[X, A1, ..., output]``: the input as validated, each hidden layer's
+            activations (shape ``(n_samples, units)``) and the output layer's
+            (probabilities for a classifier). Hidden layers make features for
+            another model.
+        """
+        X, net = self._validated_input(X)
+        # Saturated layers: inputs near the float limit give finite activations
+        # (those predict returns); ordinary inputs pass through unchanged.
+        with np.errstate(over="ignore", under="ignore"):
+            return net.forward(X, saturate=True).A
