@@ -133,6 +133,10 @@ class Network:
     dropout: float = 0.0
     batch_norm: BatchNormState | None = None
 
+    def __post_init__(self):
+        # Each hidden layer's activation name, looked up once, not every pass.
+        self.hidden_activations = per_layer(self.activation, len(self.coefs) - 1)
+
     @property
     def n_layers(self):
         return len(self.coefs)
@@ -191,7 +195,7 @@ class Network:
         """
         cache = ForwardCache(A=[X], H=[X])
         last = self.n_layers - 1
-        names = per_layer(self.activation, last)
+        names = self.hidden_activations
         for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
             A_in = _saturated(cache.A[-1], W) if saturate else cache.A[-1]
             Z = _matmul(A_in, W, out=None if buffers is None else buffers[i])
@@ -238,7 +242,7 @@ class Network:
         ``buffers`` (one array per hidden layer) receive the hidden deltas.
         """
         n = self.n_layers
-        names = per_layer(self.activation, n - 1)
+        names = self.hidden_activations
         grad_W = grads[:n]
         grad_b = grads[n : 2 * n] if self.fit_intercept else None
         if self.batch_norm is not None:

@@ -41,17 +41,19 @@ class SGD:
         they were (which the optimizer then forgets); see ``_continued``.
         """
         lr, mu = self.learning_rate, self.momentum
+        if mu == 0:
+            # Plain gradient descent: the blog's ``syn0 += ...``, downhill:
+            # ``param -= step`` (``new_param`` is ``param`` but in the first step
+            # of a continued fit). Two passes: no blocks, no velocities (zeros,
+            # never written).
+            new_params = params if into is None else into[0]
+            for param, grad, new_param in zip(params, grads, new_params):
+                np.subtract(param, np.multiply(grad, lr, out=grad), out=new_param)
+            return
         new_params, new_velocities = _targets(self, params, into, ["velocities"])
         arrays = zip(params, grads, self.velocities, new_params, *new_velocities)
         for param, grad, velocity, new_param, new_velocity in _blocks(arrays):
             step = np.multiply(grad, lr, out=grad)
-            if mu == 0:
-                # Plain gradient descent: the blog's ``syn0 += ...``, downhill:
-                # ``param -= step`` (``new_param`` is ``param`` but in the first
-                # step of a continued fit).
-                np.subtract(param, step, out=new_param)
-                _carry(velocity, new_velocity)
-                continue
             velocity = np.multiply(velocity, mu, out=new_velocity)
             velocity -= step
             if self.nesterov:
