@@ -92,7 +92,7 @@ def results_markdown(sections, info, blas, command, elapsed, preface=()):
         "# sklearn-toynet benchmark results",
         "",
         f"Produced by `{command}` in {elapsed:.0f} s. Ratios are taken within one run;",
-        "they are not timed tests. Targets from issue 4.",
+        "they are not timed tests. A target is a ratio the project aims for.",
         "",
         *preface,
         summary_markdown(sections),

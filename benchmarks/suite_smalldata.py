@@ -44,7 +44,7 @@ def one_blas_thread():
 
 
 def _data(name):
-    """Standardized features; digits as the issue's case, its first 1,200 rows."""
+    """Standardized features; digits cut to its first 1,200 rows."""
     X, y = DATASETS[name](return_X_y=True)
     if name == "digits":
         X, y = X[:1200], y[:1200]
