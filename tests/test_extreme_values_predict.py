@@ -140,8 +140,12 @@ def test_activations_on_extreme_inputs_are_finite(activation, batch_norm, dtype)
     np.testing.assert_allclose(layers[-1], clf.predict_proba(rows), rtol=rtol)
 
 
-def test_sparse_activations_on_extreme_inputs_are_finite():
-    clf = quiet_fit(ToyNetClassifier(hidden_layer_sizes=(6,), max_iter=5), X, Y3)
+@pytest.mark.parametrize("random_state", [0, 75])  # 75: a row finite unsaturated
+def test_sparse_activations_on_extreme_inputs_are_finite(random_state):
+    clf = ToyNetClassifier(
+        hidden_layer_sizes=(6,), max_iter=5, random_state=random_state
+    )
+    clf = quiet_fit(clf, X, Y3)
     rows = sp.csr_matrix(EXTREME_ROWS)
     layers = clf.activations(rows)
     assert sp.issparse(layers[0]) and (layers[0] != rows).nnz == 0  # X as given
