@@ -15,6 +15,7 @@ limit; an ``If`` runs those layers only when some output is not finite.
 import numpy as np
 from onnx import TensorProto, helper
 
+from ._activations import ELU_ALPHA, LEAKY_SLOPE
 from ._batchnorm import EPSILON
 
 PROTO = {
@@ -74,10 +75,48 @@ class Graph:
 
 
 # -- activations: Z (a variable name) -> A, written with ONNX operators ----------------
+# ONNX Runtime (1.32, CPU) has no double kernels for Erf, Elu, LeakyRelu and
+# Softplus: a double graph writes those from operators it has (Max, Min, Exp,
+# Log, Abs), and GELU's erf runs in float32 between two casts.
+def _double(g):
+    return g.dtype == np.float64
+
+
+def _erf(g, x):
+    if not _double(g):
+        return g.op("Erf", x)
+    as_float = g.op("Cast", x, to=TensorProto.FLOAT)
+    return g.op("Cast", g.op("Erf", as_float), to=TensorProto.DOUBLE)
+
+
 def _gelu(g, Z):
     # The exact form 0.5 z (1 + erf(z / sqrt 2)), in the order ONNX Runtime fuses.
-    erf = g.op("Erf", g.op("Div", Z, g.const(np.sqrt(2.0))))
+    erf = _erf(g, g.op("Div", Z, g.const(np.sqrt(2.0))))
     return g.op("Mul", g.op("Mul", Z, g.op("Add", erf, g.const(1.0))), g.const(0.5))
+
+
+def _leaky_relu(g, Z):
+    if not _double(g):
+        return g.op("LeakyRelu", Z, alpha=LEAKY_SLOPE)
+    return g.op("Max", Z, g.op("Mul", Z, g.const(LEAKY_SLOPE)))  # as ToyNet's
+
+
+def _elu(g, Z):
+    if not _double(g):
+        return g.op("Elu", Z, alpha=ELU_ALPHA)
+    # max(z, 0) + alpha (exp(min(z, 0)) - 1), as ToyNet's (which uses expm1).
+    negative = g.op("Sub", g.op("Exp", g.op("Min", Z, g.const(0.0))), g.const(1.0))
+    negative = g.op("Mul", negative, g.const(ELU_ALPHA))
+    return g.op("Add", g.op("Max", Z, g.const(0.0)), negative)
+
+
+def _softplus(g, Z):
+    if not _double(g):
+        return g.op("Softplus", Z)  # stable in ONNX Runtime
+    # max(z, 0) + log(1 + exp(-|z|)): no overflow, as ToyNet's logaddexp(z, 0).
+    tail = g.op("Exp", g.op("Neg", g.op("Abs", Z)))
+    tail = g.op("Log", g.op("Add", tail, g.const(1.0)))
+    return g.op("Add", g.op("Max", Z, g.const(0.0)), tail)
 
 
 HIDDEN = {
@@ -85,11 +124,11 @@ HIDDEN = {
     "logistic": lambda g, Z: g.op("Sigmoid", Z),
     "tanh": lambda g, Z: g.op("Tanh", Z),
     "relu": lambda g, Z: g.op("Relu", Z),
-    "leaky_relu": lambda g, Z: g.op("LeakyRelu", Z, alpha=0.01),
-    "elu": lambda g, Z: g.op("Elu", Z, alpha=1.0),
+    "leaky_relu": _leaky_relu,
+    "elu": _elu,
     "gelu": _gelu,
     "silu": lambda g, Z: g.op("Mul", Z, g.op("Sigmoid", Z)),
-    "softplus": lambda g, Z: g.op("Softplus", Z),  # stable in ONNX Runtime
+    "softplus": _softplus,
 }
 
 

@@ -98,6 +98,19 @@ def test_softplus_stays_finite_and_exact_in_its_tails():
     np.testing.assert_allclose(out, expected, rtol=1e-5)
 
 
+@pytest.mark.parametrize("activation", TOYNET_HIDDEN)
+def test_each_activation_loads_and_matches_toynet_in_double(activation):
+    # ONNX Runtime has no double Erf, Elu, LeakyRelu or Softplus: the double
+    # graph must not use them (gelu's erf runs in float32, hence its tolerance).
+    reg = ToyNetRegressor(
+        hidden_layer_sizes=(8, 5), activation=activation, max_iter=40, random_state=0
+    )
+    reg = fit(reg, 3 * X, X[:, :2] @ [[1.0, 0.5], [-1.0, 2.0]])
+    out = run(convert(reg, 3 * X, np.float64), 3 * X, np.float64)["variable"]
+    atol = 1e-6 if activation == "gelu" else ATOL[np.float64]
+    np.testing.assert_allclose(out, reg.predict(3 * X), rtol=0, atol=atol)
+
+
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_batch_norm_matches_toynet(target, dtype):
