@@ -77,6 +77,10 @@ def _flat_buffer(params):
     return flat
 
 
+def _moments(optimizer, name):
+    return getattr(optimizer, name, None) or []
+
+
 def continued_state(est, names, dtype):
     """The fitted state to continue training from, without copying it.
 
@@ -131,7 +135,15 @@ def continued_state(est, names, dtype):
         kept.pop("first_step_into", None)
         if est.coefs_[0].base is new_flat:
             # The arrays trained replaced these, which become the spares.
-            kept["spares"] = Spares(flat, old_moments)
+            free = Spares(flat, old_moments)
+        else:
+            free = spares  # no step was adopted (interrupted before it)
+        # A moment array the adopted optimizer still holds (plain gradient
+        # descent never replaces its velocities; an interrupted first step
+        # may have) is not free: the next call must not write into it.
+        held = {id(a) for name in _MOMENTS for a in _moments(est._optimizer, name)}
+        moments = {n: a for n, a in free.moments.items() if id(a[0]) not in held}
+        kept["spares"] = Spares(free.flat, moments)
 
     return state, trained_flat, adopt
 

@@ -6,6 +6,8 @@ call after the spares are in rotation and check that the estimator, and every
 later call, is as if the failed call never happened.
 """
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -163,3 +165,47 @@ def test_failed_warm_fit_with_early_stopping_keeps_the_validation_histories(
         est.fit(X, Y)
     assert len(est.validation_loss_curve_) == len(est.validation_scores_) == 10
     assert_same(before, vars(est))
+
+
+def _fail_after_first_step_of_the_call(monkeypatch):
+    """The call's first epoch trains, then the divergence check raises."""
+    real = _fitting.check_loss
+
+    def check_loss(*args):
+        monkeypatch.setattr(_fitting, "check_loss", real)
+        raise ValueError("boom")
+
+    monkeypatch.setattr(_fitting, "check_loss", check_loss)
+
+
+def test_failed_warm_fit_leaves_moments_plain_descent_never_replaced(monkeypatch):
+    # momentum=0 never replaces the velocities: they must not become spares
+    # that a later call (with momentum) writes into.
+    est = ToyNetClassifier(
+        hidden_layer_sizes=(5,), solver="sgd", momentum=0.0, random_state=0
+    )
+    for _ in range(3):
+        est.partial_fit(X, Y, classes=np.unique(Y))
+    est.set_params(momentum=0.9, warm_start=True, max_iter=3)
+    before = snapshot(est)
+    _fail_after_first_step_of_the_call(monkeypatch)
+    with pytest.raises(ValueError, match="boom"):
+        quiet_fit(est, X, Y)
+    assert_same(before, vars(est))
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_partial_fit_continues_the_random_stream_instead_of_reseeding(solver):
+    # MLP reseeds from random_state at every call (each call shuffles as the
+    # first did); ToyNet draws the next row order from the fit's stream.
+    params = {"hidden_layer_sizes": (5,), "random_state": 0, "batch_size": 7}
+    ours = ToyNetClassifier(solver=solver, **params)
+    ours.partial_fit(X, Y, classes=np.unique(Y))
+    reseeded = copy.deepcopy(ours)
+    reseeded._rng = np.random.RandomState(0)  # what MLP does at each call
+    expected = copy.deepcopy(ours)  # with the stream as the first call left it
+    ours.partial_fit(X, Y)
+    reseeded.partial_fit(X, Y)
+    assert not np.array_equal(ours.coefs_[0], reseeded.coefs_[0])
+    expected.partial_fit(X, Y)
+    np.testing.assert_array_equal(ours.coefs_[0], expected.coefs_[0])
