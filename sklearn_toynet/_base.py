@@ -94,7 +94,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         """The loss's own parameters, as keywords of its functions in ``_losses``."""
         return {}
 
-    def _sample_weight(self, X, y, sample_weight):
+    def _sample_weight(self, X, y, sample_weight, y_train=None):
         if sample_weight is None:
             return None
         sample_weight = _check_sample_weight(

@@ -132,13 +132,21 @@ class ToyNetClassifier(LabelCodingMixin, ClassifierMixin, BaseToyNet):
                 )
         return X, self._encode(y, X.dtype)
 
-    def _sample_weight(self, X, y, sample_weight):
+    def _sample_weight(self, X, y, sample_weight, y_train=None):
+        # ``y_train``: the training labels, when ``y`` are validation rows: they
+        # take the training classes' weights ("balanced" counts ``y_train``).
         if self.class_weight is not None:
             if self._label_binarizer.y_type_ == "multilabel-indicator":
                 raise ValueError(
                     "class_weight is not supported for multilabel targets."
                 )
-            sample_weight = compute_sample_weight(self.class_weight, y) * (
+            if y_train is None:
+                weights = compute_sample_weight(self.class_weight, y)
+            else:
+                labels, first = np.unique(y_train, return_index=True)
+                per_class = compute_sample_weight(self.class_weight, y_train)[first]
+                weights = per_class[np.searchsorted(labels, y)]
+            sample_weight = weights * (
                 1.0 if sample_weight is None else np.asarray(sample_weight)
             )
         return super()._sample_weight(X, y, sample_weight)

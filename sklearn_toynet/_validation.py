@@ -87,7 +87,9 @@ def check_validation_set(est, X, Y, X_val, y_val, sample_weight_val):
         )
     if sample_weight_val is not None or getattr(est, "class_weight", None):
         try:
-            sample_weight_val = est._sample_weight(X_val, y_val, sample_weight_val)
+            sample_weight_val = est._sample_weight(
+                X_val, y_val, sample_weight_val, y_train=est._decode_targets(Y)
+            )
         except ValueError as error:
             raise ValueError(f"sample_weight_val: {error}") from error
     return ValidationSet(X_val, Y_val, sample_weight_val)
