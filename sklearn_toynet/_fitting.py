@@ -142,6 +142,10 @@ def fit_stochastic(
             )
         start_validation(state)
         monitor = ValidationMonitor(est, state, validation)
+    elif state["best_loss_"] is None:
+        # A continued fit without early stopping after a fit with it (which
+        # tracked scores, not the loss): MLP raises a TypeError here.
+        state["best_loss_"] = np.inf
     settings = est._train_settings(batch_size=_batch_size(est, X.shape[0]))
     kept = scratch(est)
     workspace = kept["workspace"] = Workspace.reuse(kept.get("workspace"), net, flat)

@@ -80,11 +80,15 @@ def test_class_weight_weighs_the_given_validation_rows_too():
     )
 
 
-def test_balanced_class_weight_balances_the_validation_set_by_its_own_counts():
+def test_balanced_class_weight_weighs_validation_rows_by_the_training_counts():
+    # As the validation_fraction split does: the validation loss is the
+    # training loss (class weights included) on other rows.
     rows = np.r_[np.flatnonzero(Y_VAL == 0)[:20], np.flatnonzero(Y_VAL == 1)[:40]]
     clf = quiet_fit(early(max_iter=1, tol=None, class_weight="balanced"),
                     X_TRAIN, Y_TRAIN, X_val=X_VAL[rows], y_val=Y_VAL[rows])  # fmt: skip
-    weights = np.where(Y_VAL[rows] == 0, 60 / (2 * 20), 60 / (2 * 40))
+    counts = np.bincount(Y_TRAIN)
+    weights = (len(Y_TRAIN) / (2 * counts))[Y_VAL[rows]]
+    assert counts[0] != counts[1]  # the training counts decide, not the 20 / 40
     P = clf.predict_proba(X_VAL[rows])
     assert clf.validation_loss_curve_[0] == pytest.approx(
         log_loss(Y_VAL[rows], P, sample_weight=weights), rel=1e-10
@@ -223,3 +227,16 @@ def test_fit_signature_is_hist_gradient_boostings(Est):
     assert [(p.name, p.kind, p.default) for p in ours.values()] == [
         (p.name, p.kind, p.default) for p in hgbt.values()
     ]
+
+
+@pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
+def test_continuing_without_early_stopping_after_a_fit_with_it(how):
+    # MLP raises TypeError (None - float) here; the loss rule starts afresh.
+    clf = quiet_fit(early(max_iter=5), X_TRAIN, Y_TRAIN)
+    assert clf.best_loss_ is None
+    clf.set_params(early_stopping=False, warm_start=how == "warm_start")
+    if how == "partial_fit":
+        clf.partial_fit(X_TRAIN, Y_TRAIN)
+    else:
+        quiet_fit(clf, X_TRAIN, Y_TRAIN)
+    assert clf.best_loss_ == min(clf.loss_curve_[-clf.n_iter_ :])
