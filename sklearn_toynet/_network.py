@@ -298,6 +298,8 @@ class Network:
             stop = min(start + chunk, n_samples)
             buffers = [b[: stop - start] for b in hidden] + [out[start:stop]]
             self.forward(X[start:stop], buffers=buffers)
+        if np.isfinite(out).all():  # one reduction: the common case
+            return out
         overflowed = np.flatnonzero(~np.isfinite(out).all(axis=1))
         if overflowed.size:
             X_rows = X[overflowed]
