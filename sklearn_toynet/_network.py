@@ -19,6 +19,7 @@ from ._activations import (
     per_layer,
 )
 from ._batchnorm import batch_norm_backward, batch_norm_forward
+from ._saturation import clip_to_big, saturated
 
 
 @dataclass
@@ -96,25 +97,6 @@ def views_of(flat, arrays):
         views.append(flat[start : start + a.size].reshape(a.shape))
         start += a.size
     return views
-
-
-def _big(dtype):
-    """A quarter of the dtype's largest value: sums of a few such stay finite."""
-    return np.finfo(dtype).max / 4
-
-
-def _saturated(A, W):
-    """``A`` clipped so that every entry of ``A @ W`` stays within ``_big``."""
-    bound = _big(W.dtype) / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
-    if sp.issparse(A):  # clip the stored values; zeros are within any bound
-        A = A.copy()
-        np.clip(A.data, -bound, bound, out=A.data)
-        return A
-    return np.clip(A, -bound, bound)
-
-
-def _clip_to_big(Z):
-    np.clip(Z, -_big(Z.dtype), _big(Z.dtype), out=Z)
 
 
 @dataclass
@@ -197,12 +179,12 @@ class Network:
         last = self.n_layers - 1
         names = self.hidden_activations
         for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            A_in = _saturated(cache.A[-1], W) if saturate else cache.A[-1]
+            A_in = saturated(cache.A[-1], W) if saturate else cache.A[-1]
             Z = _matmul(A_in, W, out=None if buffers is None else buffers[i])
             if self.fit_intercept:
                 Z += b
             if saturate:
-                _clip_to_big(Z)
+                clip_to_big(Z)
             if i == last:
                 cache.A.append(OUTPUT_ACTIVATIONS[self.out_activation](Z))
                 break
@@ -219,7 +201,7 @@ class Network:
                     sample_weight=sample_weight,
                 )
                 if saturate:
-                    _clip_to_big(Z)
+                    clip_to_big(Z)
                 cache.bn.append(bn_cache)
             # gelu and silu keep Z for their derivatives; the others overwrite it.
             cache.Z.append(Z.copy() if train and names[i] in NEEDS_Z else None)
