@@ -9,7 +9,7 @@ registered ToyNet's converters. ONNX Runtime then serves it from Python, C++,
 Java, C#, JavaScript or a phone, without scikit-learn. This example converts a
 scaler + network pipeline, checks the model, compares its outputs with the
 pipeline's own and times both. It needs the ``onnx`` extra:
-``pip install "sklearn-toynet[onnx]"``.
+``pip install ".[onnx]"`` from a clone of the repository.
 """
 
 # %%

@@ -10,7 +10,7 @@ fitted pipeline::
 
     onx = to_onnx(pipeline, X[:1].astype(np.float32))
 
-Needs the ``onnx`` extra: ``pip install "sklearn-toynet[onnx]"`` (skl2onnx,
+Needs the ``onnx`` extra: ``pip install ".[onnx]"`` from a clone (skl2onnx,
 onnx and onnxruntime). The classifier takes skl2onnx's classifier options
 ``zipmap`` (True, False or "columns"), ``nocl`` and ``output_class_labels``,
 as MLPClassifier's converter does. Both estimators take ``saturate`` (default
@@ -36,8 +36,8 @@ try:
     )
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "sklearn_toynet.onnx needs skl2onnx and onnx: pip install "
-        '"sklearn-toynet[onnx]"'
+        "sklearn_toynet.onnx needs skl2onnx and onnx: the onnx extra "
+        '(pip install ".[onnx]" from a clone of the repository)'
     ) from exc
 from sklearn.utils.validation import check_is_fitted
 

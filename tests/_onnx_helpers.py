@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy.special import erf, expit
 
-REASON = "the onnx extra is not installed: pip install 'sklearn-toynet[onnx]'"
+REASON = 'the onnx extra is not installed: pip install ".[onnx]" from a clone'
 onnx = pytest.importorskip("onnx", reason=REASON)
 ort = pytest.importorskip("onnxruntime", reason=REASON)
 skl2onnx = pytest.importorskip("skl2onnx", reason=REASON)
