@@ -16,7 +16,7 @@ from sklearn.utils.validation import _check_sample_weight
 from ._callbacks import CallbackSupportMixin, EpochHooks
 from ._constraints import ACTIVATION_CONSTRAINTS
 from ._continued import compatible_state, forget_scratch
-from ._fitting import fit_full_batch, fit_stochastic
+from ._fitting import batch_rows, fit_full_batch, fit_stochastic
 from ._init import init_weights
 from ._network import BatchNormState, Network
 from ._predicting import PredictingMixin
@@ -83,8 +83,8 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         """Return ``(X, Y)``: ``Y`` the 2-D float targets the network fits."""
         raise NotImplementedError
 
-    def _outputs_score(self, net, X, Y, sample_weight, P=None):
-        """The score (accuracy, R^2) of ``net`` (or its outputs ``P``) on ``Y``."""
+    def _outputs_score(self, Y, P, sample_weight):
+        """The score (accuracy, R^2) of the network's outputs ``P`` on ``Y``."""
         raise NotImplementedError
 
     def _stratify_validation(self, Y):
@@ -240,9 +240,8 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             flat = net.flatten()  # state's arrays become views of one buffer
         max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
         hooks = EpochHooks.for_fit(self, state, X, y, sample_weight, max_epochs)
-        rows = X.shape[0]
-        if self.solver != "lbfgs":
-            rows = min(rows, 200 if self.batch_size == "auto" else self.batch_size)
+        # The products' size sets the BLAS threads: a batch's, or the whole data's.
+        rows = X.shape[0] if self.solver == "lbfgs" else batch_rows(self, X.shape[0])
         units = [X.shape[1], *self._hidden_units(), Y.shape[1]]
         with (
             limited_blas(rows, units, fit=True),

@@ -92,15 +92,20 @@ def _check_stratifiable(est, Y):
         )
 
 
-def _batch_size(est, n_samples):
+def batch_rows(est, n_samples):
+    """Rows of one mini-batch: ``batch_size`` ("auto": 200) within ``n_samples``."""
     if est.batch_size == "auto":
         return min(200, n_samples)
-    if est.batch_size > n_samples:
+    return int(np.clip(est.batch_size, 1, n_samples))
+
+
+def _batch_size(est, n_samples):
+    if est.batch_size != "auto" and est.batch_size > n_samples:
         warnings.warn(
             "Got `batch_size` less than 1 or larger than sample size. It is going "
             "to be clipped"
         )
-    return int(np.clip(est.batch_size, 1, n_samples))
+    return batch_rows(est, n_samples)
 
 
 def _record_epoch(est, state, loss, n_samples):
