@@ -155,8 +155,7 @@ class ToyNetClassifier(LabelCodingMixin, ClassifierMixin, BaseToyNet):
         # One-hot rows stratify by class; multilabel rows cannot be stratified.
         return self._label_binarizer.y_type_ != "multilabel-indicator"
 
-    def _outputs_score(self, net, X, Y, sample_weight, P=None):
-        P = net.predict(X) if P is None else P
+    def _outputs_score(self, Y, P, sample_weight):
         y_true = self._decode_targets(Y)
         return accuracy_score(y_true, self._decode(P), sample_weight=sample_weight)
 

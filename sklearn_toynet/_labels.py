@@ -62,6 +62,5 @@ class LabelCodingMixin:
         return self._label_binarizer.inverse_transform(P)
 
     def _decode_targets(self, Y):
-        return self._label_binarizer.inverse_transform(
-            Y.ravel() if Y.shape[1] == 1 else Y
-        )
+        """Labels of encoded targets ``Y``: their outputs are exact, as ``P``'s."""
+        return self._decode_with_binarizer(Y)

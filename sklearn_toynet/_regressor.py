@@ -127,8 +127,7 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
     def _decode_targets(self, Y):
         return Y.ravel() if self._y_was_1d else Y
 
-    def _outputs_score(self, net, X, Y, sample_weight, P=None):
-        P = net.predict(X) if P is None else P
+    def _outputs_score(self, Y, P, sample_weight):
         return r2_score(Y, P, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)

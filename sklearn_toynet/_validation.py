@@ -121,11 +121,8 @@ def _encode_targets(est, y_val, dtype):
     return est._encode(y_val, dtype)
 
 
-def validation_loss(est, net, validation, P=None):
-    """The loss of ``net`` on the validation set, on ``loss_``'s scale, no L2 term."""
-    if P is None:
-        with np.errstate(all="ignore"):
-            P = net.predict(validation.X)
+def validation_loss(est, net, validation, P):
+    """The loss of outputs ``P`` on the validation set (``loss_``'s scale, no L2)."""
     Y, sample_weight = validation.Y, validation.sample_weight
     value, _ = loss_and_delta(
         est.loss, net.out_activation, Y, P, sample_weight, **est._loss_params()
@@ -176,9 +173,7 @@ class ValidationMonitor:
         if est.scoring == "loss":
             return loss, -loss
         if self._scorer is None:
-            return loss, est._outputs_score(
-                net, validation.X, validation.Y, validation.sample_weight, P
-            )
+            return loss, est._outputs_score(validation.Y, P, validation.sample_weight)
         kwargs = {}
         if validation.sample_weight is not None:
             kwargs["sample_weight"] = validation.sample_weight
