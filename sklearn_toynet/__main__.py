@@ -9,6 +9,7 @@ follows the search; otherwise (a pipe, a CI log) the output is plain text.
 
 import sys
 import time
+from importlib.util import find_spec
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer
@@ -108,16 +109,17 @@ def progress_bar(description):
     """A one-bar progress display in a terminal; None in a pipe or without rich."""
     if not sys.stdout.isatty():
         return None
-    try:
-        import rich  # noqa: F401
-        from sklearn.callback import CallbackSupportMixin  # noqa: F401
-    except ImportError:  # no rich, or scikit-learn < 1.9
-        return None
+    if find_spec("rich") is None or find_spec("sklearn.callback") is None:
+        return None  # no rich, or scikit-learn < 1.9
     return SearchProgress(description)
 
 
+FOLDS = 5
+
+
 def grid_search():
-    print("\n== Grid search over hidden layer sizes (breast cancer, 5-fold CV) ==")
+    title = f"Grid search over hidden layer sizes (breast cancer, {FOLDS}-fold CV)"
+    print(f"\n== {title} ==")
     X, y = load_breast_cancer(return_X_y=True)
     # MLP's default max_iter=200 stops adam before the loss settles on this
     # data (a ConvergenceWarning per fit); 1,000 lets every fit converge.
@@ -126,12 +128,16 @@ def grid_search():
     )
     grid = {"toynetclassifier__hidden_layer_sizes": [(), (4,), (16,), (64,), (32, 16)]}
     search = GridSearchCV(
-        pipeline, grid, cv=StratifiedKFold(5, shuffle=True, random_state=0)
+        pipeline, grid, cv=StratifiedKFold(FOLDS, shuffle=True, random_state=0)
     )
-    n_fits = 5 * len(grid["toynetclassifier__hidden_layer_sizes"])
+    candidates = len(grid["toynetclassifier__hidden_layer_sizes"])
+    n_fits = FOLDS * candidates
     bar = progress_bar("grid search")
     if bar is None:
-        print(f"{n_fits} fits (5 candidates x 5 folds), then a refit of the best...")
+        print(
+            f"{n_fits} fits ({candidates} candidates x {FOLDS} folds), "
+            "then a refit of the best..."
+        )
     else:
         search.set_callbacks(bar)
     start = time.perf_counter()

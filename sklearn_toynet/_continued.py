@@ -111,8 +111,8 @@ def continued_state(est, names, dtype):
     if optimizer is not None and est.solver != "lbfgs":
         optimizer = state["_optimizer"] = copy.copy(optimizer)
         for name in _MOMENTS:
-            arrays = getattr(optimizer, name, None)
-            if arrays is None:
+            arrays = _moments(optimizer, name)
+            if not arrays:
                 continue
             if len(arrays) != 1 or arrays[0].shape != flat.shape:
                 return None

@@ -15,7 +15,7 @@ limit; an ``If`` runs those layers only when some output is not finite.
 import numpy as np
 from onnx import TensorProto, helper
 
-from ._activations import ELU_ALPHA, LEAKY_SLOPE
+from ._activations import ELU_ALPHA, LEAKY_SLOPE, per_layer
 from ._batchnorm import EPSILON
 
 PROTO = {
@@ -149,8 +149,7 @@ OUTPUT = {
 def hidden_activations(est):
     """One activation name per hidden layer (a single name applies to all)."""
     n_hidden = len(est.coefs_) - 1
-    names = est.activation
-    names = [names] * n_hidden if isinstance(names, str) else list(names)
+    names = per_layer(est.activation, n_hidden)
     if len(names) != n_hidden:
         raise ValueError(
             f"activation has {len(names)} names for {n_hidden} hidden layers: "
