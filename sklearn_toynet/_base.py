@@ -1,27 +1,65 @@
 """BaseToyNet: the scikit-learn plumbing shared by the classifier and regressor.
 
-Validation, the fitted state and its safe replacement; prediction's entry
-points are in ``_predicting``. The math lives in ``_network``/``_training``;
-the epoch loops in ``_fitting``.
+A fit, top-down (``_fit`` then ``_fit_unguarded``): validate ``X`` and ``y``
+and code the targets (``_targets``), check a given validation set
+(``_validation``), build the fit's :class:`~._state.FitState` (fresh, or
+over a continued fit's spare arrays, ``_continued``) and its
+:class:`~._state.TrainingSettings`, run the loop (``_training``), and adopt
+the state only when all of it succeeded. Prediction's entry points are in
+``_predicting``; the math lives in ``_network``, ``_losses`` and
+``_optimizers``.
 """
 
+import copy
+import warnings
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_regressor
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import column_or_1d, validate_data
 
-from ._callbacks import CallbackSupportMixin, EpochHooks
-from ._constraints import ACTIVATION_CONSTRAINTS
-from ._continued import compatible_state, forget_scratch
-from ._fitting import batch_rows, fit_full_batch, fit_stochastic
+from ._activations import HIDDEN_ACTIVATIONS
+from ._callbacks import CallbackSupportMixin, EpochHooks, NoHooks
+from ._continued import forget_scratch, scratch
+from ._fast_input import fast_validated
 from ._init import init_weights
+from ._losses import Objective
 from ._network import BatchNormState, Network
+from ._optimizers import SGD, Adam
 from ._predicting import PredictingMixin
+from ._state import Data, FitState, TrainingSettings
 from ._threads import limited_blas
-from ._validation import check_validation_set
+from ._training import Workspace, fit_lbfgs, fit_stochastic
+from ._validation import (
+    ValidationMonitor,
+    check_validation_set,
+    checked_sample_weight,
+    split_validation,
+)
+
+
+class ActivationNames(Options):
+    """Constraint: a tuple or list of hidden activation names, one per layer.
+
+    A subclass of scikit-learn's ``Options`` only so that its parameter
+    validation takes it; the error then lists the names and this form.
+    Whether the count matches the hidden layers is checked at fit
+    (``_hidden_units``), where both are known.
+    """
+
+    def __init__(self):
+        super().__init__(str, set(HIDDEN_ACTIVATIONS))
+
+    def is_satisfied_by(self, val):
+        return isinstance(val, (tuple, list)) and all(
+            isinstance(name, str) and name in self.options for name in val
+        )
+
+    def __str__(self):
+        return "a tuple or list of those names, one per hidden layer"
 
 
 def _has_stochastic_solver(est):
@@ -34,6 +72,16 @@ def _has_stochastic_solver(est):
     return True
 
 
+# What a call to fit writes on the estimator besides the fit's state: restored
+# too when the call fails.
+_VALIDATION_WRITES = (
+    "n_features_in_",
+    "feature_names_in_",
+    "classes_",
+    "_target_coding",
+)
+
+
 class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
     """Shared base of ToyNet estimators; use a subclass."""
 
@@ -42,7 +90,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": ACTIVATION_CONSTRAINTS,
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), ActivationNames()],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -78,36 +126,154 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         "scoring": [str, callable, None],
     }
 
-    # -- hooks the subclasses fill in ------------------------------------------------
-    def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
-        """Return ``(X, Y)``: ``Y`` the 2-D float targets the network fits."""
+    # -- what the subclasses fill in ---------------------------------------------------
+    def _new_targets(self, y, classes=None):
+        """The target coding (see ``_targets``) fitted on a first call's ``y``."""
         raise NotImplementedError
-
-    def _outputs_score(self, Y, P, sample_weight):
-        """The score (accuracy, R^2) of the network's outputs ``P`` on ``Y``."""
-        raise NotImplementedError
-
-    def _stratify_validation(self, Y):
-        return False
 
     def _loss_params(self):
         """The loss's own parameters, as keywords of its functions in ``_losses``."""
         return {}
 
-    def _sample_weight(self, X, y, sample_weight, y_train=None):
-        if sample_weight is None:
-            return None
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-        )
-        if not sample_weight.any():  # scikit-learn >= 1.7 refuses these itself
-            raise ValueError(
-                "Sample weights must contain at least one non-zero number."
-            )
-        return sample_weight
+    # -- fitting, top-down -------------------------------------------------------------
+    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None, **val):
+        """Fit, or raise leaving every attribute exactly as it was before the call.
 
-    # -- fitting ----------------------------------------------------------------------
+        Validation records ``classes_``, ``n_features_in_``, ... before training
+        runs: a call that then raises (divergence, an interrupted L-BFGS) must not
+        leave them describing data the weights were never trained on. The fit's
+        state is adopted in one step, at the end, only when nothing raised.
+        """
+        written = (*_VALIDATION_WRITES, *FitState.names())
+        before = {name: vars(self)[name] for name in written if name in vars(self)}
+        # A continued fit draws from the fitted random state itself (no copy).
+        rng = before.get("_rng")
+        rng_state = None if rng is None else rng.get_state(legacy=False)
+        try:
+            state, continuation = self._fit_unguarded(
+                X, y, sample_weight, incremental=incremental, classes=classes, **val
+            )
+        except BaseException:
+            for name in written:
+                vars(self).pop(name, None)
+            vars(self).update(before)
+            if rng_state is not None:
+                rng.set_state(rng_state)
+            raise
+        vars(self).update(state.attributes())
+        if continuation is None:
+            forget_scratch(self)  # a fresh or deep-copied layout: no spares yet
+        else:
+            continuation.adopt(state)
+        return self
+
+    def _fit_unguarded(
+        self, X, y, sample_weight=None, *, incremental=False, classes=None, **val
+    ):
+        """Train; return the trained ``FitState`` and what adopts its scratch."""
+        # Parameters were validated by the public method's ``_fit_context``.
+        hidden = self._hidden_units()
+        self._check_solver_options(incremental)
+        first_call = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        with np.errstate(over="ignore", invalid="ignore"):  # see _validated_targets
+            X_valid, Y, targets = self._validated_targets(
+                X, y, first_call=first_call, incremental=incremental, classes=classes
+            )
+        data = Data(X_valid, Y, self._sample_weight(X_valid, y, sample_weight))
+        lbfgs = self.solver == "lbfgs"
+        early_stopping = self.early_stopping and not lbfgs and not incremental
+        # fit's X_val, y_val, sample_weight_val (lbfgs ignores them, as early_stopping)
+        given = check_validation_set(self, targets, data, **val) if val else None
+        if first_call:
+            forget_scratch(self)  # nothing of an earlier call's layout is of use
+            state = self._fresh_state(data, targets, hidden)
+            continuation, flat = None, None
+        else:
+            self._check_continuable(data, hidden)
+            state, continuation = self._continued_state(data.X.dtype, lbfgs)
+            flat = None if continuation is None else continuation.flat
+        net = self._network(state)
+        if flat is None:
+            flat = net.flatten()  # the state's arrays become views of one buffer
+        monitor = None
+        if early_stopping:
+            validation = given
+            if validation is None:  # as MLP: held out of the training rows
+                data, validation = split_validation(
+                    data, targets, self.validation_fraction, state._rng
+                )
+            monitor = self._validation_monitor(validation, targets, state)
+        settings = self._training_settings(data.n_samples, early_stopping, incremental)
+        max_epochs = 1 if incremental else self.max_iter + lbfgs
+        hooks = self._epoch_hooks(state, X, y, data.sample_weight, max_epochs)
+        # The products' size sets the BLAS threads: a batch's, or the whole data's.
+        units = [data.X.shape[1], *hidden, data.Y.shape[1]]
+        with (
+            limited_blas(settings.batch_size, units, fit=True),
+            np.errstate(
+                over="ignore", invalid="ignore", divide="ignore", under="ignore"
+            ),
+        ):
+            if lbfgs:
+                fit_lbfgs(state, net, flat, data, settings, hooks)
+            else:
+                kept = scratch(self)
+                workspace = Workspace.reuse(kept.workspace, net, flat)
+                kept.workspace = workspace
+                if continuation is not None:
+                    workspace.first_step_into = continuation.first_step_into
+                fit_stochastic(state, net, data, settings, workspace, hooks, monitor)
+        hooks.end_fit()
+        return state, continuation
+
+    def _validated_targets(self, X, y, *, first_call, incremental, classes):
+        """``(X, Y, targets)``: ``X`` validated, ``y`` encoded by the target coding.
+
+        A first call fits the coding (``classes_``); a later one checks ``y``
+        against it. A continued ``partial_fit`` on plain arrays of known labels
+        takes the fast checks of ``_fast_input``. Called with overflow
+        warnings off: scikit-learn's finiteness check sums ``X``, which
+        overflows near the float limit (then ``inf - inf`` warns "invalid"); it
+        still finds real NaN and inf, and casting ``y`` may overflow float32.
+        """
+        targets = None if first_call else self._target_coding
+        if incremental and not first_call:
+            X_fast = fast_validated(self, X)
+            Y = None if X_fast is None else targets.encode_fast(y, X_fast.dtype)
+            if Y is not None and Y.shape[0] == X_fast.shape[0]:
+                return X_fast, Y, targets
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=is_regressor(self),
+            dtype=(np.float64, np.float32),
+            reset=first_call,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            # As MLP: a column y is 1-D y, with a DataConversionWarning.
+            y = column_or_1d(y, warn=True)
+        if first_call:
+            targets = self._target_coding = self._new_targets(y, classes)
+            if targets.classes is not None:
+                self.classes_ = targets.classes
+        else:
+            targets.check_continued(y, same_classes=self.warm_start and not incremental)
+        return X, targets.encode(y, X.dtype), targets
+
+    def _sample_weight(self, X, y, sample_weight):
+        """``sample_weight`` checked, times ``class_weight``'s (a classifier's)."""
+        class_weight = getattr(self, "class_weight", None)
+        if class_weight is not None:
+            sample_weight = self._target_coding.weights(class_weight, y, sample_weight)
+        return checked_sample_weight(sample_weight, X)
+
     def _hidden_units(self):
+        """``hidden_layer_sizes`` as a list, with one activation per layer."""
         sizes = self.hidden_layer_sizes
         sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
         if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
@@ -125,61 +291,6 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             f"{n_hidden} hidden layer(s): give one name per hidden layer."
         )
 
-    def _train_settings(self, batch_size):
-        return {
-            "loss": self.loss,
-            "loss_params": self._loss_params(),
-            "alpha": self.alpha,
-            "batch_size": batch_size,
-            "shuffle": self.shuffle,
-            "max_grad_norm": self.max_grad_norm,
-            "bn_momentum": 0.1,
-        }
-
-    def _fresh_state(self, n_features, n_outputs, dtype):
-        rng = check_random_state(self.random_state)
-        hidden = self._hidden_units()
-        units = [n_features, *hidden, n_outputs]
-        coefs, intercepts = init_weights(
-            units, self.init, self.activation, self.fit_intercept, rng, dtype
-        )
-        # Early stopping applies to the stochastic solvers only (as MLP).
-        early = self.early_stopping and self.solver != "lbfgs"
-        return {
-            "coefs_": coefs,
-            "intercepts_": intercepts,
-            "batch_norm_": BatchNormState.fresh(hidden, dtype)
-            if self.batch_norm
-            else None,
-            "n_iter_": 0,
-            "t_": 0,
-            "loss_": None,
-            "loss_curve_": [],
-            "best_loss_": None if early else np.inf,
-            "validation_scores_": [] if early else None,
-            "validation_loss_curve_": [] if early else None,
-            "best_validation_score_": -np.inf if early else None,
-            "n_layers_": len(units),
-            "n_outputs_": n_outputs,
-            "out_activation_": self._out_activation(),
-            "_no_improvement_count": 0,
-            "_optimizer": None,
-            "_rng": rng,
-        }
-
-    def _network(self, state=None):
-        state = vars(self) if state is None else state
-        self._check_activation_count(len(state["coefs_"]) - 1)
-        return Network(
-            coefs=state["coefs_"],
-            intercepts=state["intercepts_"],
-            activation=self.activation,
-            out_activation=state["out_activation_"],
-            fit_intercept=self.fit_intercept,
-            dropout=self.dropout,
-            batch_norm=state["batch_norm_"],
-        )
-
     def _check_solver_options(self, incremental):
         if self.solver == "lbfgs" and self.dropout > 0:
             raise ValueError(
@@ -190,87 +301,184 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
 
-    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None, **val):
-        """Fit, or raise leaving every attribute exactly as it was before the call.
+    def _fresh_state(self, data, targets, hidden):
+        """A new fit's state: weights drawn from ``random_state``, empty histories."""
+        rng = check_random_state(self.random_state)
+        dtype = data.X.dtype
+        units = [data.X.shape[1], *hidden, data.Y.shape[1]]
+        coefs, intercepts = init_weights(
+            units, self.init, self.activation, self.fit_intercept, rng, dtype
+        )
+        # Early stopping applies to the stochastic solvers only (as MLP).
+        early = self.early_stopping and self.solver != "lbfgs"
+        return FitState(
+            coefs_=coefs,
+            intercepts_=intercepts,
+            batch_norm_=BatchNormState.fresh(hidden, dtype)
+            if self.batch_norm
+            else None,
+            n_layers_=len(units),
+            n_outputs_=data.Y.shape[1],
+            out_activation_=targets.out_activation,
+            _rng=rng,
+            best_loss_=None if early else np.inf,
+            validation_scores_=[] if early else None,
+            validation_loss_curve_=[] if early else None,
+            best_validation_score_=-np.inf if early else None,
+        )
 
-        Validation records ``classes_``, ``n_features_in_``, ... before training
-        runs: a call that then raises (divergence, an interrupted L-BFGS) must not
-        leave them describing data the weights were never trained on.
+    def _check_continuable(self, data, hidden):
+        """Refuse a continued fit whose data or parameters the network cannot take."""
+        if data.Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {data.Y.shape[1]} outputs, but the fitted network has "
+                f"{self.n_outputs_}."
+            )
+        fitted_hidden = [W.shape[1] for W in self.coefs_[:-1]]
+        if fitted_hidden != hidden:
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes} differs from the fitted "
+                f"network's {tuple(fitted_hidden)}: refit with warm_start=False."
+            )
+        if bool(self.batch_norm) != (self.batch_norm_ is not None):
+            raise ValueError(
+                f"batch_norm={self.batch_norm} differs from the fitted network's "
+                f"{self.batch_norm_ is not None}: refit with warm_start=False."
+            )
+
+    def _continued_state(self, dtype, lbfgs):
+        """``(state, continuation)`` to continue the fitted model, left untouched.
+
+        Over spare arrays where it can be (a ``_continued.Continuation``), else
+        a deep copy (continuation None), converted to the data's dtype if that
+        changed.
         """
-        before = dict(vars(self))
-        # A continued fit draws from the fitted random state itself (no copy).
-        rng = before.get("_rng")
-        rng_state = None if rng is None else rng.get_state(legacy=False)
-        try:
-            return self._fit_unguarded(
-                X, y, sample_weight, incremental=incremental, classes=classes, **val
+        state = FitState.of(self)
+        if self.coefs_[0].dtype == dtype:
+            continuation = scratch(self).continue_from(
+                state, fit_intercept=self.fit_intercept, lbfgs=lbfgs
             )
-        except BaseException:
-            # Keep the callback bookkeeping: _fit_context tears callbacks down after.
-            callback_state = {k: v for k, v in vars(self).items() if "callback" in k}
-            vars(self).clear()
-            vars(self).update(before, **callback_state)
-            if rng_state is not None:
-                rng.set_state(rng_state)
-            raise
+            if continuation is not None:
+                return state, continuation
+        forget_scratch(self)
+        state = copy.deepcopy(FitState.of(self))
+        if dtype != state.coefs_[0].dtype:
+            state.coefs_, state.intercepts_, state.batch_norm_ = _weights_in(
+                state, dtype
+            )
+            state._optimizer = None
+        return state, None
 
-    def _fit_unguarded(
-        self, X, y, sample_weight=None, *, incremental=False, classes=None, **val
-    ):
-        # Parameters were validated by the public method's ``_fit_context``.
-        self._hidden_units()
-        self._check_solver_options(incremental)
-        fitted = hasattr(self, "coefs_")
-        first_call = not fitted or (not self.warm_start and not incremental)
-        with np.errstate(over="ignore", invalid="ignore"):  # as in _forward_output
-            X, Y = self._validate_targets(
-                X, y, first_call=first_call, incremental=incremental, classes=classes
+    def _validation_monitor(self, validation, targets, state):
+        objective = self._objective()
+
+        def view(state):
+            # A copy of the estimator predicting with the weights as they stand;
+            # the scorer gets the validated array: no feature names to check.
+            est = copy.copy(self)
+            vars(est).update(state.attributes())
+            vars(est).pop("feature_names_in_", None)
+            return est
+
+        return ValidationMonitor(
+            validation, targets, objective, self.scoring, self, view
+        )
+
+    def _objective(self):
+        return Objective(self.loss, self.alpha, self._loss_params())
+
+    def _training_settings(self, n_samples, early_stopping, incremental):
+        lbfgs = self.solver == "lbfgs"
+        if self.solver == "sgd":
+            new_optimizer = partial(
+                SGD,
+                learning_rate_init=self.learning_rate_init,
+                lr_schedule=self.learning_rate,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+                power_t=self.power_t,
             )
-        sample_weight = self._sample_weight(X, y, sample_weight)
-        # fit's X_val, y_val, sample_weight_val (lbfgs ignores them, as early_stopping)
-        validation = check_validation_set(self, X, Y, **val) if val else None
-        flat, adopt = None, forget_scratch
-        if first_call:
-            forget_scratch(self)  # nothing of an earlier call's layout is of use
-            state = self._fresh_state(X.shape[1], Y.shape[1], X.dtype)
         else:
-            state, flat, adopt = compatible_state(self, X, Y)
-        net = self._network(state)
-        if flat is None:
-            flat = net.flatten()  # state's arrays become views of one buffer
-        max_epochs = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
-        hooks = EpochHooks.for_fit(self, state, X, y, sample_weight, max_epochs)
-        # The products' size sets the BLAS threads: a batch's, or the whole data's.
-        rows = X.shape[0] if self.solver == "lbfgs" else batch_rows(self, X.shape[0])
-        units = [X.shape[1], *self._hidden_units(), Y.shape[1]]
-        with (
-            limited_blas(rows, units, fit=True),
-            np.errstate(
-                over="ignore", invalid="ignore", divide="ignore", under="ignore"
-            ),
-        ):
-            if self.solver == "lbfgs":
-                fit_full_batch(self, state, net, flat, X, Y, sample_weight, hooks)
-            else:
-                fit_stochastic(
-                    self,
-                    state,
-                    net,
-                    flat,
-                    X,
-                    Y,
-                    sample_weight,
-                    incremental,
-                    hooks,
-                    validation,
-                )
-        hooks.end_fit()
-        # Adopt the trained state only now: a call that raised changed nothing.
-        vars(self).update(state)
-        adopt(self)
-        return self
+            new_optimizer = partial(
+                Adam,
+                learning_rate_init=self.learning_rate_init,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            )
+        return TrainingSettings(
+            solver=self.solver,
+            objective=self._objective(),
+            batch_size=n_samples if lbfgs else self._batch_rows(n_samples),
+            shuffle=self.shuffle,
+            max_grad_norm=self.max_grad_norm,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            early_stopping=early_stopping,
+            incremental=incremental,
+            verbose=bool(self.verbose),
+            learning_rate_init=self.learning_rate_init,
+            new_optimizer=new_optimizer,
+        )
+
+    def _batch_rows(self, n_samples):
+        """Rows of one mini-batch: ``batch_size`` ("auto": 200) within ``n_samples``."""
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is going "
+                "to be clipped"
+            )
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _epoch_hooks(self, state, X, y, sample_weight, max_epochs):
+        """The callbacks' hooks around each epoch; nothing without callbacks."""
+        if not getattr(self, "_skl_callbacks", None):
+            return NoHooks()
+        root = self._init_callback_context(max_subtasks=max_epochs)
+        return EpochHooks(root, self, state, X, y, sample_weight)
+
+    # -- the network of the fitted (or training) state ----------------------------
+    def _network(self, state=None, dtype=None):
+        """The ``Network`` over ``state``'s arrays (the fitted ones by default).
+
+        With ``dtype`` (float64 input to a float32 model), over copies in it.
+        """
+        source = self if state is None else state
+        self._check_activation_count(len(source.coefs_) - 1)
+        coefs, intercepts, batch_norm = (
+            source.coefs_,
+            source.intercepts_,
+            source.batch_norm_,
+        )
+        if dtype is not None and dtype != coefs[0].dtype:
+            coefs, intercepts, batch_norm = _weights_in(source, dtype)
+        return Network(
+            coefs=coefs,
+            intercepts=intercepts,
+            activation=self.activation,
+            out_activation=source.out_activation_,
+            fit_intercept=self.fit_intercept,
+            dropout=self.dropout,
+            batch_norm=batch_norm,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _weights_in(source, dtype):
+    """Copies of ``source``'s weights and batch-norm arrays in ``dtype``."""
+    coefs = [W.astype(dtype) for W in source.coefs_]
+    intercepts = [b.astype(dtype) for b in source.intercepts_]
+    bn = source.batch_norm_
+    if bn is not None:
+        bn = BatchNormState(
+            *([a.astype(dtype) for a in arrays] for arrays in vars(bn).values())
+        )
+    return coefs, intercepts, bn

@@ -7,8 +7,6 @@ the fit after that epoch. With an older scikit-learn, ``set_callbacks`` raises a
 clear ImportError and fitting is unaffected.
 """
 
-import copy
-
 import sklearn
 
 try:
@@ -38,7 +36,7 @@ except ImportError:  # scikit-learn < 1.9
             )
 
 
-class _NoHooks:
+class NoHooks:
     """What a fit without callbacks calls: nothing, at no cost per epoch."""
 
     def begin_epoch(self):
@@ -55,36 +53,25 @@ class _NoHooks:
 
 
 class EpochHooks:
-    """Calls the estimator's callbacks around the fit and each of its epochs."""
+    """Calls the estimator's callbacks around the fit and each of its epochs.
 
-    def __init__(self, est, state, X, y, sample_weight, max_epochs):
-        self._est, self._state, self._X, self._y = est, state, X, y
+    ``root`` is the fit's callback context (``_init_callback_context``);
+    callbacks that rebuild the model as it stands get ``state``'s attributes,
+    the weights copied (they train in place).
+    """
+
+    def __init__(self, root, est, state, X, y, sample_weight):
+        self._root, self._est, self._state, self._X, self._y = root, est, state, X, y
         self._metadata = (
             None if sample_weight is None else {"sample_weight": sample_weight}
         )
-        self._root = est._init_callback_context(max_subtasks=max_epochs)
         self._root.call_on_fit_task_begin(
             estimator=est, X=X, y=y, metadata=self._metadata
         )
         self._epoch = None
 
-    @classmethod
-    def for_fit(cls, est, state, X, y, sample_weight, max_epochs):
-        if not getattr(est, "_skl_callbacks", None):
-            return _NoHooks()
-        return cls(est, state, X, y, sample_weight, max_epochs)
-
     def _fitted_attributes(self):
-        """The fitted attributes as they stand now, for ``fitted_estimator``.
-
-        The weights train in place, so they are copied; the histories
-        (``loss_curve_``, ``validation_scores_``) are shared, not copied, which
-        would cost time quadratic in the number of epochs.
-        """
-        attributes = {k: v for k, v in self._state.items() if k.endswith("_")}
-        for key in ("coefs_", "intercepts_", "batch_norm_"):
-            attributes[key] = copy.deepcopy(attributes[key])
-        return attributes
+        return self._state.attributes(copy_weights=True)
 
     def _call(self, hook, **extra):
         return hook(

@@ -2,18 +2,12 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseToyNet, _has_stochastic_solver
-from ._fast_input import fast_targets
-from ._labels import LabelCodingMixin
 from ._params import SHARED_PARAMETERS, entries, with_parameters
+from ._targets import ClassTargets
 
 OWN_PARAMETERS = entries(
     """
@@ -46,7 +40,7 @@ classes_ : ndarray of shape (n_classes,)
     OWN_PARAMETERS["class_weight"],
     attributes=[CLASSES],
 )
-class ToyNetClassifier(LabelCodingMixin, ClassifierMixin, BaseToyNet):
+class ToyNetClassifier(ClassifierMixin, BaseToyNet):
     """A neural network classifier trained by backpropagation.
 
     The blog post "A Neural Network in 11 lines of Python" grown into a
@@ -88,76 +82,13 @@ class ToyNetClassifier(LabelCodingMixin, ClassifierMixin, BaseToyNet):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
-    def _out_activation(self):
-        if self._label_binarizer.y_type_ == "multiclass":
-            return "softmax"
-        return "logistic"
+    def _new_targets(self, y, classes=None):
+        return ClassTargets.fit(y, classes)
 
-    def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
-        if incremental and not first_call:
-            fast = fast_targets(self, X, y)
-            if fast is not None:
-                return fast
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=first_call,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if first_call:
-            binarizer = LabelBinarizer()
-            if incremental and type_of_target(y) != "multilabel-indicator":
-                binarizer.fit(classes)
-            else:
-                binarizer.fit(y)
-            self._label_binarizer = binarizer
-            self.classes_ = binarizer.classes_
-        else:
-            seen = unique_labels(y)
-            if self.warm_start and not incremental and set(seen) != set(self.classes_):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same classes as "
-                    "in the previous call to fit. Previously got "
-                    f"{self.classes_}, `y` has {seen}"
-                )
-            if len(np.setdiff1d(seen, self.classes_)):
-                raise ValueError(
-                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                    f"{self.classes_}. 'y' has {seen}."
-                )
-        return X, self._encode(y, X.dtype)
-
-    def _sample_weight(self, X, y, sample_weight, y_train=None):
-        # ``y_train``: the training labels, when ``y`` are validation rows: they
-        # take the training classes' weights ("balanced" counts ``y_train``).
-        if self.class_weight is not None:
-            if self._label_binarizer.y_type_ == "multilabel-indicator":
-                raise ValueError(
-                    "class_weight is not supported for multilabel targets."
-                )
-            if y_train is None:
-                weights = compute_sample_weight(self.class_weight, y)
-            else:
-                labels, first = np.unique(y_train, return_index=True)
-                per_class = compute_sample_weight(self.class_weight, y_train)[first]
-                weights = per_class[np.searchsorted(labels, y)]
-            sample_weight = weights * (
-                1.0 if sample_weight is None else np.asarray(sample_weight)
-            )
-        return super()._sample_weight(X, y, sample_weight)
-
-    def _stratify_validation(self, Y):
-        # One-hot rows stratify by class; multilabel rows cannot be stratified.
-        return self._label_binarizer.y_type_ != "multilabel-indicator"
-
-    def _outputs_score(self, Y, P, sample_weight):
-        y_true = self._decode_targets(Y)
-        return accuracy_score(y_true, self._decode(P), sample_weight=sample_weight)
+    @property
+    def _label_binarizer(self):
+        # MLPClassifier's name for the fitted label coding's binarizer.
+        return self._target_coding.binarizer
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -247,7 +178,8 @@ class ToyNetClassifier(LabelCodingMixin, ClassifierMixin, BaseToyNet):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             The predicted classes.
         """
-        return self._decode(self._forward_output(X))
+        P = self._forward_output(X)  # checks that the model is fitted first
+        return self._target_coding.decode(P)
 
     def predict_proba(self, X):
         """Probability of each class.

@@ -6,8 +6,8 @@ tens of microseconds per call, most of a one-row prediction. A C- or
 F-ordered float ndarray needs only the checks below; anything else, or
 anything that fails them, takes ``validate_data``, which then raises (or
 warns) exactly as it always does. Same result either way: the tests compare
-the two paths. ``fast_targets`` does the same for a classifier's
-``partial_fit``.
+the two paths. A classifier's ``partial_fit`` adds the targets' own fast
+check (``ClassTargets.encode_fast``).
 """
 
 import numpy as np
@@ -41,30 +41,3 @@ def fast_validated(est, X):
             if not np.isfinite(X.sum()):
                 return None
     return X
-
-
-def fast_targets(est, X, y):
-    """``(X, Y)`` of a ``partial_fit`` on plain arrays of known labels, or None.
-
-    The general path's checks, cut to what a float ndarray ``X`` and a 1-D
-    integer or string ndarray ``y`` of fitted classes need (a few
-    microseconds, against most of a small call). Anything else, and every
-    error, takes the general path, which raises and warns as it always does.
-    """
-    classes = est.classes_
-    if (
-        type(y) is not np.ndarray
-        or y.ndim != 1
-        or y.shape[0] != getattr(X, "shape", (None,))[0]
-        or y.dtype.kind not in "iuU"
-        or y.dtype.kind != classes.dtype.kind
-        or est._label_binarizer.y_type_ == "multilabel-indicator"
-    ):
-        return None
-    X = fast_validated(est, X)
-    if X is None:
-        return None
-    index = np.minimum(np.searchsorted(classes, y), len(classes) - 1)
-    if not np.array_equal(classes[index], y):
-        return None
-    return X, est._one_hot(index, X.dtype)

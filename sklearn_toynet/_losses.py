@@ -14,6 +14,9 @@ kink (``P == Y`` for "absolute_error" and "quantile") the subgradient used is
 is left where it is.
 """
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from ._activations import DERIVATIVES
@@ -187,3 +190,25 @@ def loss_and_delta(loss, out_activation, Y, P, sample_weight=None, **loss_params
         DERIVATIVES[out_activation](P, delta)
     delta *= row_scale
     return value, delta
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What a fit minimizes: a loss with its parameters, plus the L2 penalty.
+
+    ``loss_params`` are the loss's own keywords (``{"huber_delta": 1.0}``).
+    """
+
+    loss: str
+    alpha: float = 0.0
+    loss_params: Mapping = field(default_factory=dict)
+
+    def loss_and_delta(self, out_activation, Y, P, sample_weight=None):
+        """The batch's mean loss (no penalty) and the output layer's delta."""
+        return loss_and_delta(
+            self.loss, out_activation, Y, P, sample_weight, **self.loss_params
+        )
+
+    def reported(self, value, n_outputs):
+        """``value`` on MLP's scale (see :func:`reported_loss`)."""
+        return reported_loss(self.loss, value, n_outputs)

@@ -33,12 +33,20 @@ class SGD:
         self.power_t = power_t
         self.velocities = [np.zeros_like(p) for p in params]
 
+    #: The per-parameter arrays the optimizer carries from step to step.
+    MOMENTS = ("velocities",)
+
+    def moments(self):
+        """Its per-parameter arrays, one list each, in the order of ``MOMENTS``."""
+        return [self.velocities]
+
     def update(self, params, grads, into=None):
         """Step every parameter; ``grads`` are scratch and are overwritten.
 
-        ``into``: ``(new_params, {"velocities": new_velocities})``, arrays to
-        write the step's results to, leaving ``params`` and the velocities as
-        they were (which the optimizer then forgets); see ``_continued``.
+        ``into``: ``(new_params, [new_velocities])``, arrays to write the
+        step's results to, leaving ``params`` and the velocities as they were
+        (which the optimizer then forgets); see ``_continued``. A missing or
+        None entry of the moments' list gets new arrays.
         """
         lr, mu = self.learning_rate, self.momentum
         if mu == 0:
@@ -50,7 +58,7 @@ class SGD:
             for param, grad, new_param in zip(params, grads, new_params):
                 np.subtract(param, np.multiply(grad, lr, out=grad), out=new_param)
             return
-        new_params, new_velocities = _targets(self, params, into, ["velocities"])
+        new_params, new_velocities = _targets(self, params, into)
         arrays = zip(params, grads, self.velocities, new_params, *new_velocities)
         for param, grad, velocity, new_param, new_velocity in _blocks(arrays):
             step = np.multiply(grad, lr, out=grad)
@@ -102,14 +110,19 @@ class Adam:
         self.first_moments = [np.zeros_like(p) for p in params]
         self.second_moments = [np.zeros_like(p) for p in params]
 
+    MOMENTS = ("first_moments", "second_moments")
+
+    def moments(self):
+        """Its per-parameter arrays, one list each, in the order of ``MOMENTS``."""
+        return [self.first_moments, self.second_moments]
+
     def update(self, params, grads, into=None):
         """Step every parameter; ``grads`` are scratch and are overwritten.
 
         ``into``: as for :meth:`SGD.update`, with the new first and second
-        moments under ``"first_moments"`` and ``"second_moments"``.
+        moments, in that order.
         """
-        names = ["first_moments", "second_moments"]
-        new_params, (new_firsts, new_seconds) = _targets(self, params, into, names)
+        new_params, (new_firsts, new_seconds) = _targets(self, params, into)
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         # A Python float, so float32 parameters stay float32.
@@ -179,15 +192,16 @@ def _carry(array, new_array):
     return new_array
 
 
-def _targets(optimizer, params, into, names):
+def _targets(optimizer, params, into):
     """Where an update writes: ``into``'s arrays, or (None) the arrays themselves."""
     if into is None:
-        return params, [getattr(optimizer, name) for name in names]
-    new_params, moments = into
-    return new_params, [
-        moments.get(name) or [np.empty_like(a) for a in getattr(optimizer, name)]
-        for name in names
-    ]
+        return params, optimizer.moments()
+    new_params, new_moments = into
+    targets = []
+    for i, current in enumerate(optimizer.moments()):
+        given = new_moments[i] if i < len(new_moments) else None
+        targets.append(given or [np.empty_like(a) for a in current])
+    return new_params, targets
 
 
 def clip_grad_norm(grads, max_norm):

@@ -16,8 +16,9 @@ Loading with skops
 data and, when loading, rebuilds only the types you allow: by default
 scikit-learn's and numpy's, and no package's own classes. skops has no plugin
 mechanism for a package to declare its types, so this module lists the ones a
-fitted ToyNet estimator contains (the estimators, the batch-normalization state
-and the optimizers kept for ``partial_fit``/``warm_start``)::
+fitted ToyNet estimator contains (the estimators, their target coding, the
+batch-normalization state and the optimizers kept for
+``partial_fit``/``warm_start``)::
 
     import skops.io as sio
     import sklearn_toynet
@@ -35,6 +36,7 @@ from ._classifier import ToyNetClassifier
 from ._network import BatchNormState
 from ._optimizers import SGD, Adam
 from ._regressor import ToyNetRegressor
+from ._targets import ClassTargets, RegressionTargets
 
 
 def _qualified_name(cls):
@@ -45,5 +47,13 @@ def _qualified_name(cls):
 #: as ``skops.io.get_untrusted_types`` reports them: pass as ``trusted=``.
 TRUSTED_TYPES = sorted(
     _qualified_name(cls)
-    for cls in (ToyNetClassifier, ToyNetRegressor, BatchNormState, SGD, Adam)
+    for cls in (
+        ToyNetClassifier,
+        ToyNetRegressor,
+        BatchNormState,
+        SGD,
+        Adam,
+        ClassTargets,
+        RegressionTargets,
+    )
 )

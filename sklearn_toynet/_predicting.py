@@ -9,7 +9,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._continued import weights_as
 from ._fast_input import fast_validated
 from ._threads import limited_blas
 
@@ -46,9 +45,7 @@ class PredictingMixin:
                     reset=False,
                 )
         dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        own = dtype == self.coefs_[0].dtype
-        net = self._network(None if own else weights_as(vars(self), dtype))
-        return X.astype(dtype, copy=False), net
+        return X.astype(dtype, copy=False), self._network(dtype=dtype)
 
     def _forward_output(self, X):
         X, net = self._validated_input(X)

@@ -2,15 +2,13 @@
 
 from numbers import Real
 
-import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseToyNet, _has_stochastic_solver
 from ._params import SHARED_PARAMETERS, entries, with_parameters
+from ._targets import RegressionTargets
 
 OWN_PARAMETERS = entries(
     """
@@ -93,8 +91,8 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
-    def _out_activation(self):
-        return "exp" if self.loss == "poisson" else "identity"
+    def _new_targets(self, y, classes=None):
+        return RegressionTargets(y_was_1d=y.ndim == 1, poisson=self.loss == "poisson")
 
     def _loss_params(self):
         if self.loss == "huber":
@@ -102,33 +100,6 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         if self.loss == "quantile":
             return {"quantile": self.quantile}
         return {}
-
-    def _validate_targets(self, X, y, *, first_call, incremental, classes=None):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=True,
-            dtype=(np.float64, np.float32),
-            reset=first_call,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            # As MLPRegressor: a column y is 1-D y, with a DataConversionWarning.
-            y = column_or_1d(y, warn=True)
-        if self.loss == "poisson" and np.any(y < 0):
-            raise ValueError(
-                "The Poisson loss needs non-negative y; got a negative value."
-            )
-        self._y_was_1d = y.ndim == 1 if first_call else self._y_was_1d
-        return X, y.reshape(len(y), -1).astype(X.dtype)
-
-    def _decode_targets(self, Y):
-        return Y.ravel() if self._y_was_1d else Y
-
-    def _outputs_score(self, Y, P, sample_weight):
-        return r2_score(Y, P, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -203,8 +174,8 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predicted values.
         """
-        P = self._forward_output(X)
-        return P.ravel() if self._y_was_1d else P
+        P = self._forward_output(X)  # checks that the model is fitted first
+        return self._target_coding.decode(P)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

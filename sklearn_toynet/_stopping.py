@@ -1,7 +1,8 @@
 """When a fit stops: divergence checks and the no-improvement rule.
 
-Pure bookkeeping over a fit's ``state`` dict (its fitted attributes, being
-trained on a copy); the loops that call these live in ``_fitting``.
+Pure bookkeeping over a fit's :class:`~._state.FitState` and the call's
+:class:`~._state.TrainingSettings`; the loops that call these live in
+``_training``.
 """
 
 import math
@@ -20,21 +21,29 @@ DIVERGED = (
 DIVERGED_LBFGS = MLP_DIVERGED + " Scale it, for example with StandardScaler."
 
 
-def check_loss(est, state, loss):
+def check_loss(settings, state, loss):
     """Raise if the epoch's loss is not finite or has exploded (divergence)."""
     if not math.isfinite(loss):
-        raise ValueError(_diverged_message(est))
-    check_not_exploding(est, state, loss)
+        raise ValueError(_diverged_message(settings))
+    check_not_exploding(settings, state.loss_curve_, loss)
 
 
-def check_weights(est, net, flat):
-    """Raise if a parameter or a batch-norm running statistic is not finite."""
-    arrays = [flat]
-    if net.batch_norm is not None:
-        # Running statistics are not trained, but prediction divides by them.
-        arrays += net.batch_norm.running_means + net.batch_norm.running_vars
-    if not all(_finite(a) for a in arrays):
-        raise ValueError(_diverged_message(est))
+def check_weights(settings, net, flat):
+    """Raise if a parameter (all in ``flat``) or a running statistic is not finite."""
+    if not all(_finite(a) for a in [flat, *_running_statistics(net)]):
+        raise ValueError(_diverged_message(settings))
+
+
+def trained_arrays(net):
+    """The arrays a fit changes: ``params()`` and batch norm's running statistics."""
+    return net.params() + _running_statistics(net)
+
+
+def _running_statistics(net):
+    # Not trained, but a fit moves them, and prediction divides by them.
+    if net.batch_norm is None:
+        return []
+    return net.batch_norm.running_means + net.batch_norm.running_vars
 
 
 def _finite(a):
@@ -49,10 +58,10 @@ def _finite(a):
     return bool(np.isfinite(a).all())
 
 
-def _diverged_message(est):
-    if est.solver == "lbfgs":
+def _diverged_message(settings):
+    if settings.solver == "lbfgs":
         return DIVERGED_LBFGS
-    return DIVERGED.format(lr=est.learning_rate_init)
+    return DIVERGED.format(lr=settings.learning_rate_init)
 
 
 # A loss this many times its first epoch's (and above this many times 1) means
@@ -61,47 +70,45 @@ def _diverged_message(est):
 EXPLOSION_FACTOR = 1e6
 
 
-def check_not_exploding(est, state, loss):
-    curve = state["loss_curve_"]
+def check_not_exploding(settings, curve, loss):
+    """Raise if ``loss`` is far above the first of the ``curve`` so far."""
     if curve and loss > EXPLOSION_FACTOR * max(curve[0], 1.0):
         raise ValueError(
             f"The training loss exploded from {curve[0]:.4g} to {loss:.4g}: "
-            f"learning_rate_init={est.learning_rate_init} is too large for this "
-            "data (lower it, scale the data, or set max_grad_norm)."
+            f"learning_rate_init={settings.learning_rate_init} is too large for "
+            "this data (lower it, scale the data, or set max_grad_norm)."
         )
 
 
-def trained_arrays(net):
-    """The arrays a fit changes: ``params()`` and batch norm's running statistics."""
-    arrays = net.params()
-    if net.batch_norm is not None:
-        arrays += net.batch_norm.running_means + net.batch_norm.running_vars
-    return arrays
+def update_no_improvement(settings, state):
+    """Count an epoch that did not improve by ``tol``; True for a best score.
 
-
-def update_no_improvement(est, state, early_stopping, net):
-    """Update the no-improvement count and best scores after an epoch."""
-    if early_stopping:
-        score = state["validation_scores_"][-1]
-        if est.tol is not None and score < state["best_validation_score_"] + est.tol:
-            state["_no_improvement_count"] += 1
+    With early stopping the validation score counts (True when this epoch's
+    is the best yet: its weights are the ones to return); else the loss.
+    """
+    if settings.early_stopping:
+        score = state.validation_scores_[-1]
+        best = state.best_validation_score_
+        if settings.tol is not None and score < best + settings.tol:
+            state._no_improvement_count += 1
         else:
-            state["_no_improvement_count"] = 0
-        if score > state["best_validation_score_"]:
-            state["best_validation_score_"] = score
-            state["_best_params"] = [p.copy() for p in trained_arrays(net)]
-        return
-    loss = state["loss_curve_"][-1]
-    if est.tol is not None and loss > state["best_loss_"] - est.tol:
-        state["_no_improvement_count"] += 1
+            state._no_improvement_count = 0
+        if score > best:
+            state.best_validation_score_ = score
+            return True
+        return False
+    loss = state.loss_curve_[-1]
+    if settings.tol is not None and loss > state.best_loss_ - settings.tol:
+        state._no_improvement_count += 1
     else:
-        state["_no_improvement_count"] = 0
-    state["best_loss_"] = min(state["best_loss_"], loss)
+        state._no_improvement_count = 0
+    state.best_loss_ = min(state.best_loss_, loss)
+    return False
 
 
-def no_improvement_message(est, early_stopping):
-    what = "Validation score" if early_stopping else "Training loss"
+def no_improvement_message(settings):
+    what = "Validation score" if settings.early_stopping else "Training loss"
     return (
-        f"{what} did not improve more than tol={est.tol:f} for "
-        f"{est.n_iter_no_change} consecutive epochs."
+        f"{what} did not improve more than tol={settings.tol:f} for "
+        f"{settings.n_iter_no_change} consecutive epochs."
     )

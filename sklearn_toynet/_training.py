@@ -1,43 +1,195 @@
-"""The training loop: one step, one epoch, and L-BFGS over the flat parameters.
+"""Training: the epochs of "sgd"/"adam" and the L-BFGS run, in named steps.
 
-No scikit-learn estimator in sight: these functions take a ``Network``, data
-already validated and encoded, and an optimizer.
+No estimator in sight: these functions take a :class:`~._state.FitState`
+(advanced in place), the ``Network`` over its arrays, the encoded
+:class:`~._state.Data` and the call's :class:`~._state.TrainingSettings`.
+Read top-down, a stochastic fit is::
+
+    fit_stochastic    epochs until a stopping rule fires
+      run_epoch       one pass over the (shuffled) mini-batches
+        train_step    one batch: the blog's forward pass, error, delta, update
+          loss_and_gradient   forward, loss and output delta, backward
+          optimizer.update    the blog's ``syn1 += l1.T.dot(l2_delta)``
 """
+
+import warnings
 
 import numpy as np
 import scipy.optimize
+from sklearn.exceptions import ConvergenceWarning
 
-from ._losses import loss_and_delta, reported_loss
 from ._network import views_of
 from ._optimizers import clip_grad_norm
+from ._stopping import (
+    check_loss,
+    check_weights,
+    no_improvement_message,
+    trained_arrays,
+    update_no_improvement,
+)
+
+
+def fit_stochastic(state, net, data, settings, workspace, hooks, validation=None):
+    """Run epochs of "sgd" or "adam" on ``net`` until a stopping rule fires.
+
+    ``hooks`` (see ``_callbacks``) runs the estimator's callbacks around each
+    epoch; one that asks to stop ends the fit after that epoch. Early stopping
+    (``settings.early_stopping``) follows ``validation``'s score (a
+    ``ValidationMonitor``) and returns the best epoch's weights.
+    """
+    if state._optimizer is None or not settings.incremental:
+        state._optimizer = settings.new_optimizer([workspace.flat])
+    optimizer = state._optimizer
+    # As MLPClassifier: n_iter_ counts this call's epochs (warm start or not; 1
+    # after partial_fit); t_ counts every sample seen.
+    state.n_iter_ = 0
+    early_stopping = settings.early_stopping
+    if early_stopping:
+        state.start_validation_history()
+    elif state.best_loss_ is None:
+        # A continued fit without early stopping after a fit with it (which
+        # tracked scores, not the loss): MLP raises a TypeError here.
+        state.best_loss_ = np.inf
+    best_params = None  # early stopping's best epoch so far
+    try:
+        for _ in range(settings.max_iter):
+            hooks.begin_epoch()
+            loss = run_epoch(net, optimizer, workspace, data, settings, state._rng)
+            try:
+                check_loss(settings, state, loss)
+                if early_stopping:  # the validation score needs finite weights
+                    check_weights(settings, net, workspace.flat)
+            except ValueError:
+                if best_params is None:
+                    raise
+                # As MLPClassifier: with a best epoch to fall back on, divergence
+                # is no error; the epoch scores NaN and the best weights return.
+                hooks.abandon_epoch()
+                _record_epoch(settings, state, loss, data.n_samples)
+                state.validation_loss_curve_.append(np.nan)
+                state.validation_scores_.append(np.nan)
+                break
+            _record_epoch(settings, state, loss, data.n_samples)
+            if early_stopping:
+                _record_validation(settings, state, *validation.evaluate(net, state))
+            if update_no_improvement(settings, state):
+                best_params = [p.copy() for p in trained_arrays(net)]
+            optimizer.iteration_ends(state.t_)
+            if hooks.end_epoch():
+                break
+            if state._no_improvement_count > settings.n_iter_no_change:
+                message = no_improvement_message(settings)
+                if optimizer.trigger_stopping(message, settings.verbose):
+                    break
+                state._no_improvement_count = 0
+            if settings.incremental:
+                break
+        else:
+            if settings.tol is not None:
+                warnings.warn(
+                    "Stochastic Optimizer: Maximum iterations (%d) reached and the "
+                    "optimization hasn't converged yet." % settings.max_iter,
+                    ConvergenceWarning,
+                )
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.")
+    if best_params is not None:
+        for param, best in zip(trained_arrays(net), best_params):
+            param[...] = best
+    check_weights(settings, net, workspace.flat)
+
+
+def _record_epoch(settings, state, loss, n_samples):
+    state.n_iter_ += 1
+    state.t_ += n_samples
+    state.loss_ = loss
+    state.loss_curve_.append(loss)
+    if settings.verbose:
+        print("Iteration %d, loss = %.8f" % (state.n_iter_, loss))
+
+
+def _record_validation(settings, state, loss, score):
+    state.validation_loss_curve_.append(loss)
+    state.validation_scores_.append(score)
+    if settings.verbose:
+        print("Validation score: %f" % score)
+
+
+def run_epoch(net, optimizer, workspace, data, settings, rng):
+    """One pass over the data in (shuffled) mini-batches; returns the mean loss.
+
+    The loss is on MLP's scale (see ``reported_loss``), as its ``loss_curve_``.
+    """
+    n_samples = data.n_samples
+    batch_size = settings.batch_size
+    order = None
+    if settings.shuffle:
+        # As MLPClassifier: each epoch shuffles the previous epoch's order (the
+        # same draws as MLP, so the same random_state gives the same batches).
+        if workspace.order is None or workspace.order.size != n_samples:
+            workspace.order = np.arange(n_samples)
+        order = workspace.order = workspace.order[rng.permutation(n_samples)]
+    if order is None and batch_size >= n_samples:  # full batch: the blog's case
+        return train_step(net, optimizer, workspace, data, settings, rng)
+    accumulated, rows_seen = 0.0, 0
+    for start in range(0, n_samples, batch_size):
+        if order is None:
+            rows = slice(start, start + batch_size)
+        else:
+            rows = order[start : start + batch_size]
+        batch = data.rows(rows)
+        if batch.sample_weight is not None and not batch.sample_weight.any():
+            # Rows of weight 0 count as absent: a batch of only such rows has no
+            # loss to take a step on (its weighted mean would be 0 / 0).
+            continue
+        batch_loss = train_step(net, optimizer, workspace, batch, settings, rng)
+        accumulated += batch_loss * batch.n_samples
+        rows_seen += batch.n_samples
+    return accumulated / rows_seen
+
+
+def train_step(net, optimizer, workspace, batch, settings, rng):
+    """One gradient step on one batch; returns the batch loss on MLP's scale."""
+    _, reported = loss_and_gradient(
+        net,
+        batch,
+        workspace.grads,
+        settings.objective,
+        rng=rng,
+        bn_momentum=settings.bn_momentum,
+        workspace=workspace,
+    )
+    if settings.max_grad_norm is not None:
+        clip_grad_norm([workspace.flat_grad], settings.max_grad_norm)
+    into = workspace.first_step_into
+    if into is None:
+        optimizer.update([workspace.flat], [workspace.flat_grad])
+        return reported
+    # A continued fit's first step: the fitted arrays stay as they were.
+    new_flat, moments = into
+    optimizer.update(
+        [workspace.flat], [workspace.flat_grad], into=([new_flat], moments)
+    )
+    workspace.first_step_into = None
+    net.use_buffer(new_flat)
+    workspace.flat = new_flat
+    return reported
 
 
 def loss_and_gradient(
-    net,
-    X,
-    Y,
-    sample_weight,
-    grads,
-    *,
-    loss,
-    alpha,
-    loss_params=None,
-    rng=None,
-    bn_momentum=None,
-    workspace=None,
-    report=False,
+    net, batch, grads, objective, *, rng=None, bn_momentum=None, workspace=None
 ):
     """Forward, loss, output delta, backward: return the loss, fill ``grads``.
 
-    The loss is the (weighted) mean over rows plus the L2 penalty
-    ``alpha / 2 * sum(W**2) / n``, as MLPClassifier; ``grads`` is its exact
-    gradient. ``loss_params`` are the loss's own parameters (a dict, such as
-    ``{"huber_delta": 1.0}``). ``rng`` draws dropout masks; ``bn_momentum``
-    moves batch norm's running statistics (None: they stay); a ``workspace``
-    lends both passes their arrays. With ``report=True``, return ``(loss,
-    reported)``: ``reported`` is the same loss on MLP's scale (see
-    ``reported_loss``), the number ``loss_`` and the stopping rules use.
+    Returns ``(value, reported)``: the (weighted) mean loss over the rows of
+    ``batch`` plus the L2 penalty ``alpha / 2 * sum(W**2) / n``, as
+    MLPClassifier, whose exact gradient fills ``grads``; and the same loss on
+    MLP's scale (see ``reported_loss``), the number ``loss_`` and the stopping
+    rules use. ``rng`` draws dropout masks; ``bn_momentum`` moves batch norm's
+    running statistics (None: they stay); a ``workspace`` lends both passes
+    their arrays.
     """
+    X, Y, sample_weight = batch.X, batch.Y, batch.sample_weight
     buffers, deltas = (None, None) if workspace is None else workspace.arrays(X)
     cache = net.forward(
         X,
@@ -47,19 +199,19 @@ def loss_and_gradient(
         buffers=buffers,
         sample_weight=sample_weight,
     )
-    value, delta = loss_and_delta(
-        loss, net.out_activation, Y, cache.output, sample_weight, **(loss_params or {})
+    value, delta = objective.loss_and_delta(
+        net.out_activation, Y, cache.output, sample_weight
     )
-    reported = reported_loss(loss, value, Y.shape[1])
+    reported = objective.reported(value, Y.shape[1])
     l2_scale = 0.0
-    if alpha:
+    if objective.alpha:
         total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
-        l2_scale = alpha / total
+        l2_scale = objective.alpha / total
         penalty = 0.5 * l2_scale * sum(float(np.vdot(W, W)) for W in net.coefs)
         value += penalty
         reported += penalty
     net.backward(cache, delta, grads, l2_scale=l2_scale, buffers=deltas)
-    return (value, reported) if report else value
+    return value, reported
 
 
 class Workspace:
@@ -68,6 +220,8 @@ class Workspace:
     ``flat`` is the network's flattened parameters (see ``Network.flatten``);
     ``flat_grad`` holds the gradient in the same layout, and ``grads`` are its
     views, one per parameter array, for the backward pass to fill.
+    ``first_step_into`` is where a continued fit's first step writes (see
+    ``_continued``): ``(new flat buffer, [moment arrays])``, or None.
     """
 
     def __init__(self, net, flat):
@@ -78,7 +232,6 @@ class Workspace:
         self._dtype = flat.dtype
         self._buffers = {}
         self.order = None  # the last epoch's row order, when shuffling
-        # ``(flat, moments)`` for the first step to write (see ``_continued``).
         self.first_step_into = None
 
     @classmethod
@@ -97,6 +250,7 @@ class Workspace:
             return cls(net, flat)
         workspace.flat = flat
         workspace.order = None  # each call shuffles afresh, as MLPClassifier
+        workspace.first_step_into = None
         return workspace
 
     def arrays(self, X):
@@ -112,78 +266,35 @@ class Workspace:
         return self._buffers[n_rows]
 
 
-def train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
-    """One gradient step on one batch; returns the batch loss on MLP's scale."""
-    _, reported = loss_and_gradient(
-        net,
-        X,
-        Y,
-        sample_weight,
-        workspace.grads,
-        loss=settings["loss"],
-        alpha=settings["alpha"],
-        loss_params=settings.get("loss_params"),
-        rng=rng,
-        bn_momentum=settings["bn_momentum"],
-        workspace=workspace,
-        report=True,
-    )
-    if settings["max_grad_norm"] is not None:
-        clip_grad_norm([workspace.flat_grad], settings["max_grad_norm"])
-    into = workspace.first_step_into
-    if into is None:
-        optimizer.update([workspace.flat], [workspace.flat_grad])
-        return reported
-    # A continued fit's first step: the fitted arrays stay as they were.
-    new_flat, moments = into
-    optimizer.update(
-        [workspace.flat], [workspace.flat_grad], into=([new_flat], moments)
-    )
-    workspace.first_step_into = None
-    net.use_buffer(new_flat)
-    workspace.flat = new_flat
-    return reported
+def fit_lbfgs(state, net, flat, data, settings, hooks):
+    """Run "lbfgs" on the whole data set; each iteration is a callback task."""
+    curve = state.loss_curve_
+    stopped_by_callback = []
+
+    def on_iteration(loss):
+        curve.append(loss)
+        state.n_iter_, state.loss_ = len(curve), loss
+        if settings.verbose:
+            print("Iteration %d, loss = %.8f" % (len(curve), loss))
+        if hooks.end_epoch():
+            stopped_by_callback.append(True)
+            raise StopIteration  # scipy ends the minimization cleanly
+        hooks.begin_epoch()
+
+    hooks.begin_epoch()
+    result = minimize_lbfgs(net, flat, data, settings, on_iteration)
+    hooks.abandon_epoch()
+    if not np.isfinite(result.fun):
+        check_loss(settings, state, float(result.fun))
+    check_weights(settings, net, flat)
+    state.n_iter_ = int(result.nit)
+    state.loss_ = float(result.reported_fun)
+    state.best_loss_ = min(curve, default=state.loss_)
+    if result.status != 0 and settings.tol is not None and not stopped_by_callback:
+        warnings.warn(lbfgs_warning(result, settings.max_iter), ConvergenceWarning)
 
 
-def run_epoch(net, optimizer, workspace, X, Y, sample_weight, settings, rng):
-    """One pass over the data in (shuffled) mini-batches; returns the mean loss.
-
-    The loss is on MLP's scale (see ``reported_loss``), as its ``loss_curve_``.
-    """
-    n_samples = X.shape[0]
-    batch_size = settings["batch_size"]
-    order = None
-    if settings["shuffle"]:
-        # As MLPClassifier: each epoch shuffles the previous epoch's order (the
-        # same draws as MLP, so the same random_state gives the same batches).
-        if workspace.order is None or workspace.order.size != n_samples:
-            workspace.order = np.arange(n_samples)
-        order = workspace.order = workspace.order[rng.permutation(n_samples)]
-    if order is None and batch_size >= n_samples:  # full batch: the blog's case
-        return train_step(net, optimizer, workspace, X, Y, sample_weight, settings, rng)
-    accumulated, rows_seen = 0.0, 0
-    for start in range(0, n_samples, batch_size):
-        if order is None:
-            rows = slice(start, start + batch_size)
-        else:
-            rows = order[start : start + batch_size]
-        sw = None if sample_weight is None else sample_weight[rows]
-        if sw is not None and not sw.any():
-            # Rows of weight 0 count as absent: a batch of only such rows has no
-            # loss to take a step on (its weighted mean would be 0 / 0).
-            continue
-        X_batch, Y_batch = X[rows], Y[rows]
-        batch_loss = train_step(
-            net, optimizer, workspace, X_batch, Y_batch, sw, settings, rng
-        )
-        accumulated += batch_loss * X_batch.shape[0]
-        rows_seen += X_batch.shape[0]
-    return accumulated / rows_seen
-
-
-def fit_lbfgs(
-    net, flat, X, Y, sample_weight, settings, *, max_iter, max_fun, tol, on_iteration
-):
+def minimize_lbfgs(net, flat, data, settings, on_iteration):
     """Minimize the full-batch loss with scipy's L-BFGS-B; returns scipy's result.
 
     scipy works on a float64 copy of the flattened parameters ``flat``, copied
@@ -197,38 +308,34 @@ def fit_lbfgs(
     """
     flat_grad = np.empty_like(flat)
     grads = views_of(flat_grad, net.params())
-    last = {}  # the last evaluated point and its loss on MLP's scale
+    last_x, last_reported = None, None  # the last evaluated point, its MLP loss
 
     def objective(x):
+        nonlocal last_x, last_reported
         flat[...] = x
         # bn_momentum=1: the running statistics become the full data's.
-        value, last["reported"] = loss_and_gradient(
-            net,
-            X,
-            Y,
-            sample_weight,
-            grads,
-            loss=settings["loss"],
-            alpha=settings["alpha"],
-            loss_params=settings.get("loss_params"),
-            bn_momentum=1.0,
-            report=True,
+        value, last_reported = loss_and_gradient(
+            net, data, grads, settings.objective, bn_momentum=1.0
         )
-        last["x"] = x.copy()
+        last_x = x.copy()
         return value, flat_grad.astype(np.float64)
 
     def reported_at(x):
         # scipy's iterates are points it has just evaluated; recompute otherwise.
-        if "x" not in last or not np.array_equal(last["x"], x):
+        if last_x is None or not np.array_equal(last_x, x):
             objective(x)
-        return last["reported"]
+        return last_reported
 
     result = scipy.optimize.minimize(
         objective,
         flat.astype(np.float64),
         method="L-BFGS-B",
         jac=True,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        options={
+            "maxfun": settings.max_fun,
+            "maxiter": settings.max_iter,
+            "gtol": 0.0 if settings.tol is None else settings.tol,
+        },
         callback=lambda intermediate_result: on_iteration(
             reported_at(intermediate_result.x)
         ),
@@ -237,5 +344,25 @@ def fit_lbfgs(
     flat[...] = result.x
     if net.batch_norm is not None:
         # Leave the running statistics at those of the returned weights.
-        net.forward(X, train=True, bn_momentum=1.0, sample_weight=sample_weight)
+        net.forward(
+            data.X, train=True, bn_momentum=1.0, sample_weight=data.sample_weight
+        )
     return result
+
+
+def lbfgs_warning(result, max_iter):
+    """MLP's text for an L-BFGS run that did not converge."""
+    n_iter = min(result.nit, max_iter)
+    message = (
+        f"lbfgs failed to converge after {n_iter} iteration(s) "
+        f"(status={result.status}):\n{result.message}\n"
+    )
+    if n_iter == max_iter:
+        message += (
+            "\nIncrease the number of iterations to improve the convergence "
+            f"(max_iter={max_iter})."
+        )
+    return message + (
+        "\nYou might also want to scale the data as shown in:\n"
+        "    https://scikit-learn.org/stable/modules/preprocessing.html"
+    )

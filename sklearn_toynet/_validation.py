@@ -1,41 +1,104 @@
-"""The early-stopping validation set: checking a given one, scoring each epoch.
+"""Early stopping's validation set: split off or given, then scored each epoch.
 
-``fit(X, y, X_val=..., y_val=...)`` hands early stopping a validation set of its
-own instead of the ``validation_fraction`` split. :func:`check_validation_set`
-validates it as ``X`` and ``y`` are validated (features, dtype, classes seen in
-training); :class:`ValidationMonitor` scores the network on whichever set early
-stopping uses after every epoch: its loss (``validation_loss_curve_``) and the
-score early stopping follows (``validation_scores_``), chosen by ``scoring``.
+Early stopping holds out ``validation_fraction`` of the rows
+(:func:`split_validation`, as MLPClassifier, stratified for one label per
+row), or takes the set given as ``fit(X, y, X_val=..., y_val=...)``
+(:func:`check_validation_set`, validated as ``X`` and ``y`` are: features,
+dtype, classes seen in training). :class:`ValidationMonitor` scores the
+network on it after every epoch: its loss (``validation_loss_curve_``) and
+the score early stopping follows (``validation_scores_``), chosen by
+``scoring``. :func:`checked_sample_weight` checks training and validation
+weights alike.
 """
 
-import copy
-from dataclasses import dataclass
-
 import numpy as np
-from sklearn.base import is_classifier
 from sklearn.metrics import check_scoring
-from sklearn.utils.multiclass import unique_labels
+from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import (
+    _check_sample_weight,
     _check_y,
     check_consistent_length,
     column_or_1d,
     validate_data,
 )
 
-from ._losses import loss_and_delta, reported_loss
+from ._state import Data
 
 
-@dataclass
-class ValidationSet:
-    """Validated, encoded validation data: ``Y`` as the network's targets."""
+def checked_sample_weight(sample_weight, X):
+    """``sample_weight`` as a float array of ``X``'s dtype, checked; or None."""
+    if sample_weight is None:
+        return None
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+    )
+    if not sample_weight.any():  # scikit-learn >= 1.7 refuses these itself
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sample_weight
 
-    X: object
-    Y: np.ndarray
-    sample_weight: np.ndarray | None
+
+# -- the split ------------------------------------------------------------------------
+_STRATIFIED = (
+    "early_stopping=True holds out validation_fraction=%s of the rows, stratified "
+    "by class: each class needs a sample on either side. Change "
+    "validation_fraction, or set early_stopping=False."
+)
 
 
-def check_validation_set(est, X, Y, X_val, y_val, sample_weight_val):
-    """The given validation set, validated like ``X``/``Y``; None if none given.
+def split_validation(data, targets, fraction, rng):
+    """``(training Data, validation Data)``: ``fraction`` of the rows held out.
+
+    Stratified by class when ``targets`` (see ``_targets``) has one label per
+    row, drawn from ``rng`` as MLPClassifier draws it.
+    """
+    labels = targets.stratify(data.Y)
+    if labels is not None:
+        _check_stratifiable(labels, fraction)
+    arrays = [data.X, data.Y]
+    if data.sample_weight is not None:
+        arrays.append(data.sample_weight)
+    try:
+        parts = train_test_split(
+            *arrays,
+            test_size=fraction,
+            random_state=rng,
+            stratify=None if labels is None else data.Y,
+        )
+    except ValueError as error:
+        if labels is None or "number of classes" not in str(error):
+            raise
+        raise ValueError(f"{error}. {_STRATIFIED % fraction}") from None
+    if parts[1].shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
+    train, val = Data(*parts[0::2]), Data(*parts[1::2])
+    if train.sample_weight is not None and not train.sample_weight.any():
+        raise ValueError(
+            "Every sample left for training after the validation split has "
+            "sample_weight 0. Give more samples a non-zero weight, or lower "
+            "'validation_fraction'."
+        )
+    return train, val
+
+
+def _check_stratifiable(labels, fraction):
+    """Raise, naming them by label, if a class has too few samples to split."""
+    classes, counts = np.unique(labels, return_counts=True)
+    if counts.min() < 2:
+        # scikit-learn's words (as MLP raises them), with the labels as given.
+        few = classes[counts < 2].tolist()
+        raise ValueError(
+            "The least populated classes in y have only 1 member, which is too "
+            "few. The minimum number of groups for any class cannot be less than "
+            f"2. Classes with too few members are: {few}. {_STRATIFIED % fraction}"
+        )
+
+
+# -- a given set ----------------------------------------------------------------------
+def check_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
+    """The given validation set as ``Data``, validated like ``train``; None if none.
 
     Called after ``X``/``y`` are validated (``n_features_in_``, the classes and
     the training dtype are known). ``class_weight`` weighs the validation rows
@@ -58,6 +121,7 @@ def check_validation_set(est, X, Y, X_val, y_val, sample_weight_val):
             "early_stopping is False. When passing X_val and y_val to fit, "
             "early_stopping should be set to True."
         )
+    dtype = train.X.dtype
     with np.errstate(over="ignore", invalid="ignore"):  # as for X, in _base
         try:
             X_val = validate_data(
@@ -69,8 +133,8 @@ def check_validation_set(est, X, Y, X_val, y_val, sample_weight_val):
             )
         except ValueError as error:
             raise ValueError(f"X_val: {error}") from error
-        X_val = X_val.astype(X.dtype, copy=False)
-    y_val = _check_y(y_val, multi_output=True, y_numeric=not is_classifier(est))
+        X_val = X_val.astype(dtype, copy=False)
+    y_val = _check_y(y_val, multi_output=True, y_numeric=targets.classes is None)
     if y_val.ndim == 2 and y_val.shape[1] == 1:
         y_val = column_or_1d(y_val, warn=True)
     check_consistent_length(X_val, y_val)
@@ -79,103 +143,72 @@ def check_validation_set(est, X, Y, X_val, y_val, sample_weight_val):
             f"The validation set is too small: X_val has {X_val.shape[0]} sample; "
             "early stopping needs at least 2."
         )
-    Y_val = _encode_targets(est, y_val, X.dtype)
-    if Y_val.ndim != 2 or Y_val.shape[1] != Y.shape[1]:
+    Y_val = targets.encode_validation(y_val, dtype)
+    if Y_val.ndim != 2 or Y_val.shape[1] != train.Y.shape[1]:
         raise ValueError(
             f"y_val has {1 if Y_val.ndim == 1 else Y_val.shape[1]} output(s) "
-            f"after encoding, but y has {Y.shape[1]}."
+            f"after encoding, but y has {train.Y.shape[1]}."
         )
-    if sample_weight_val is not None or getattr(est, "class_weight", None):
+    class_weight = getattr(est, "class_weight", None)
+    if sample_weight_val is not None or class_weight is not None:
         try:
-            sample_weight_val = est._sample_weight(
-                X_val, y_val, sample_weight_val, y_train=est._decode_targets(Y)
+            sample_weight_val = checked_sample_weight(
+                targets.weights(
+                    class_weight,
+                    y_val,
+                    sample_weight_val,
+                    y_train=targets.decode_targets(train.Y),
+                ),
+                X_val,
             )
         except ValueError as error:
             raise ValueError(f"sample_weight_val: {error}") from error
-    return ValidationSet(X_val, Y_val, sample_weight_val)
+    return Data(X_val, Y_val, sample_weight_val)
 
 
-def _encode_targets(est, y_val, dtype):
-    if not is_classifier(est):
-        if est.loss == "poisson" and np.any(y_val < 0):
-            raise ValueError(
-                "The Poisson loss needs non-negative y_val; got a negative value."
-            )
-        return y_val.reshape(len(y_val), -1).astype(dtype)
-    multilabel = est._label_binarizer.y_type_ == "multilabel-indicator"
-    if not multilabel:
-        if y_val.ndim != 1:
-            raise ValueError(
-                f"y_val has shape {y_val.shape}, but y was a 1-D array of labels."
-            )
-        unseen = np.setdiff1d(unique_labels(y_val), est.classes_)
-        if len(unseen):
-            raise ValueError(
-                f"y_val has classes not seen in training: {unseen}. The classes "
-                f"seen in training are {est.classes_}."
-            )
-    elif y_val.ndim != 2 or not np.isin(y_val, (0, 1)).all():
-        raise ValueError(
-            "y_val must be a multilabel indicator matrix (of 0 and 1), as y was."
-        )
-    return est._encode(y_val, dtype)
-
-
-def validation_loss(est, net, validation, P):
-    """The loss of outputs ``P`` on the validation set (``loss_``'s scale, no L2)."""
-    Y, sample_weight = validation.Y, validation.sample_weight
-    value, _ = loss_and_delta(
-        est.loss, net.out_activation, Y, P, sample_weight, **est._loss_params()
-    )
-    return reported_loss(est.loss, value, Y.shape[1])
-
-
-def start_validation(state):
-    """Give ``state`` empty validation histories where a fit without them left None.
-
-    A warm start that turns ``early_stopping`` on continues a fit that kept no
-    validation history (MLPClassifier raises AttributeError there).
-    """
-    if state["validation_scores_"] is None:
-        state["validation_scores_"] = []
-        state["best_validation_score_"] = -np.inf
-    if state.get("validation_loss_curve_") is None:
-        state["validation_loss_curve_"] = []
-
-
+# -- scoring each epoch ---------------------------------------------------------------
 class ValidationMonitor:
     """Scores the network being trained on the validation set, once per epoch.
 
-    ``scoring=None`` gives MLPClassifier's score (accuracy, R^2) computed as
-    MLP computes it; ``"loss"`` the negated validation loss (higher is better,
-    as every score, as in HistGradientBoosting); any other value the scikit-learn
-    scorer ``check_scoring`` makes of it, called on a shallow copy of the
+    ``data`` is the validation set (given, or split off the training rows).
+    ``scoring=None`` gives
+    MLPClassifier's score (accuracy, R^2) computed as MLP computes it;
+    ``"loss"`` the negated validation loss (higher is better, as every score,
+    as in HistGradientBoosting); any other value the scikit-learn scorer
+    ``check_scoring`` makes of it, called on ``view(state)``: a copy of the
     estimator that predicts with the weights as they stand.
     """
 
-    def __init__(self, est, state, validation):
-        self._est, self._state, self.validation = est, state, validation
-        self._scorer = None
-        if est.scoring not in (None, "loss"):
-            self._scorer = check_scoring(est, est.scoring)
-            self._view = copy.copy(est)
-            vars(self._view).update(state)
-            # The scorer gets the validated array; no feature names to check.
-            vars(self._view).pop("feature_names_in_", None)
-            self._y = est._decode_targets(validation.Y)
+    def __init__(self, data, targets, objective, scoring, est, view):
+        self.data, self.targets = data, targets
+        self._objective, self._scoring = objective, scoring
+        self._scorer = self._scored = None
+        if scoring not in (None, "loss"):
+            self._scorer = check_scoring(est, scoring)
+            self._view = view
 
-    def evaluate(self, net):
+    def loss(self, net, P):
+        """The loss of outputs ``P`` on the validation set (MLP's scale, no L2)."""
+        Y, sample_weight = self.data.Y, self.data.sample_weight
+        value, _ = self._objective.loss_and_delta(
+            net.out_activation, Y, P, sample_weight
+        )
+        return self._objective.reported(value, Y.shape[1])
+
+    def evaluate(self, net, state):
         """Return ``(loss, score)`` of the network as it stands."""
-        est, validation = self._est, self.validation
+        data = self.data
         with np.errstate(all="ignore"):
-            P = net.predict(validation.X)
-        loss = validation_loss(est, net, validation, P)
-        if est.scoring == "loss":
+            P = net.predict(data.X)
+        loss = self.loss(net, P)
+        if self._scoring == "loss":
             return loss, -loss
         if self._scorer is None:
-            return loss, est._outputs_score(validation.Y, P, validation.sample_weight)
+            return loss, self.targets.score(data.Y, P, data.sample_weight)
         kwargs = {}
-        if validation.sample_weight is not None:
-            kwargs["sample_weight"] = validation.sample_weight
-        score = self._scorer(self._view, validation.X, self._y, **kwargs)
-        return loss, float(score)
+        if data.sample_weight is not None:
+            kwargs["sample_weight"] = data.sample_weight
+        if self._scored is None:  # the view shares the state's weight arrays
+            self._scored = (self._view(state), self.targets.decode_targets(data.Y))
+        view, y = self._scored
+        return loss, float(self._scorer(view, data.X, y, **kwargs))

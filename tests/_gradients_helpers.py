@@ -13,7 +13,9 @@ import numpy as np
 from sklearn_toynet._activations import HIDDEN_ACTIVATIONS as _ALL_HIDDEN
 from sklearn_toynet._activations import per_layer
 from sklearn_toynet._init import init_weights
+from sklearn_toynet._losses import Objective
 from sklearn_toynet._network import Network
+from sklearn_toynet._state import Data
 from sklearn_toynet._training import loss_and_gradient
 
 EPS = 1e-6
@@ -78,7 +80,20 @@ def make_problem(
     return net, X, Y, loss
 
 
-def analytic_and_numeric(net, X, Y, sample_weight, loss, alpha=0.0, **forward):
+def loss_value(
+    net, X, Y, sample_weight, grads, loss, alpha=0.0, loss_params=None, **forward
+):
+    """``loss_and_gradient``'s loss (penalty included), ``grads`` filled."""
+    objective = Objective(loss, alpha, loss_params or {})
+    value, _ = loss_and_gradient(
+        net, Data(X, Y, sample_weight), grads, objective, **forward
+    )
+    return value
+
+
+def analytic_and_numeric(
+    net, X, Y, sample_weight, loss, alpha=0.0, loss_params=None, **forward
+):
     """``loss_and_gradient``'s gradients and central differences of its loss.
 
     A callable in ``forward`` is called afresh before every forward pass (a
@@ -87,8 +102,8 @@ def analytic_and_numeric(net, X, Y, sample_weight, loss, alpha=0.0, **forward):
 
     def evaluate(grads):
         fresh = {k: (v() if callable(v) else v) for k, v in forward.items()}
-        return loss_and_gradient(
-            net, X, Y, sample_weight, grads, loss=loss, alpha=alpha, **fresh
+        return loss_value(
+            net, X, Y, sample_weight, grads, loss, alpha, loss_params, **fresh
         )
 
     params = net.params()

@@ -130,7 +130,7 @@ def test_first_partial_fit_refuses_labels_outside_classes():
 def test_one_hot_targets_are_built_in_the_data_dtype(iris_strings):
     X, y = iris_strings
     clf = ToyNetClassifier(max_iter=1, tol=None).fit(X.astype(np.float32), y)
-    Y = clf._encode(y, np.float32)
+    Y = clf._target_coding.encode(y, np.float32)
     assert Y.dtype == np.float32 and Y.shape == (150, 3)
     np.testing.assert_array_equal(clf.classes_[Y.argmax(axis=1)], y)
     np.testing.assert_array_equal(Y.sum(axis=1), 1)

@@ -63,7 +63,8 @@ def test_fast_prediction_equals_the_general_paths(method, y, dtype, model_dtype)
 def test_fast_decoding_equals_the_label_binarizers(y):
     est = _fitted(y_=y)
     P = est._forward_output(X)
-    np.testing.assert_array_equal(est._decode(P), est._decode_with_binarizer(P))
+    targets = est._target_coding
+    np.testing.assert_array_equal(targets.decode(P), targets.decode_targets(P))
 
 
 def test_single_class_decodes_to_its_class_whatever_the_output():

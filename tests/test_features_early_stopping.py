@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 
-from sklearn_toynet import ToyNetClassifier, _fitting
+from sklearn_toynet import ToyNetClassifier, _validation
 
 from _helpers import quiet_fit as quiet
 
@@ -19,14 +19,14 @@ from _helpers import quiet_fit as quiet
 def recorded_splits(monkeypatch):
     """Record the arguments and results of the early-stopping split."""
     calls = []
-    original = _fitting.train_test_split
+    original = _validation.train_test_split
 
     def recording(*arrays, **kwargs):
         parts = original(*arrays, **kwargs)
         calls.append((kwargs, parts))
         return parts
 
-    monkeypatch.setattr(_fitting, "train_test_split", recording)
+    monkeypatch.setattr(_validation, "train_test_split", recording)
     return calls
 
 

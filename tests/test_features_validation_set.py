@@ -14,7 +14,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import log_loss
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _validation
 
 from _helpers import quiet_fit
 from _state_helpers import assert_same, snapshot
@@ -37,7 +37,7 @@ def test_given_validation_set_replaces_the_split(monkeypatch):
     def no_split(*args, **kwargs):
         raise AssertionError("the validation_fraction split ran")
 
-    monkeypatch.setattr(_fitting, "train_test_split", no_split)
+    monkeypatch.setattr(_validation, "train_test_split", no_split)
     clf = quiet_fit(early(tol=None), X_TRAIN, Y_TRAIN, X_val=X_VAL, y_val=Y_VAL)
     # Every training row trains: t_ counts all of them each epoch.
     assert clf.t_ == clf.n_iter_ * len(X_TRAIN)

@@ -11,7 +11,6 @@ import pytest
 import scipy.sparse as sp
 
 from sklearn_toynet._network import BatchNormState
-from sklearn_toynet._training import loss_and_gradient
 
 from _gradients_helpers import (
     DEPTHS,
@@ -20,6 +19,7 @@ from _gradients_helpers import (
     analytic_and_numeric,
     assert_away_from_relu_kink,
     assert_gradients_match,
+    loss_value,
     make_problem,
 )
 
@@ -58,12 +58,8 @@ def test_sparse_input_gives_the_dense_gradient(batch_norm):
         net.batch_norm = BatchNormState.fresh([5], np.float64)
     dense = [np.empty_like(p) for p in net.params()]
     sparse = [np.empty_like(p) for p in net.params()]
-    value = loss_and_gradient(
-        net, X, Y, None, dense, loss=loss, alpha=0.1, bn_momentum=None
-    )
-    sparse_value = loss_and_gradient(
-        net, sp.csr_matrix(X), Y, None, sparse, loss=loss, alpha=0.1, bn_momentum=None
-    )
+    value = loss_value(net, X, Y, None, dense, loss, alpha=0.1)
+    sparse_value = loss_value(net, sp.csr_matrix(X), Y, None, sparse, loss, alpha=0.1)
     assert sparse_value == pytest.approx(value, rel=1e-12)
     for d, s in zip(dense, sparse):
         np.testing.assert_allclose(s, d, rtol=1e-12, atol=1e-15)

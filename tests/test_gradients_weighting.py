@@ -62,17 +62,18 @@ def test_class_weight_gradient_matches_finite_differences(monkeypatch, class_wei
     seen = []
     original = _training.loss_and_gradient
 
-    def recording(net, X, Y, sample_weight, grads, **kwargs):
+    def recording(net, batch, grads, objective, **kwargs):
+        sample_weight = batch.sample_weight
         seen.append(
             (
                 [p.copy() for p in net.params()],
-                X.copy(),
-                Y.copy(),
+                batch.X.copy(),
+                batch.Y.copy(),
                 None if sample_weight is None else sample_weight.copy(),
-                kwargs,
+                objective,
             )
         )
-        return original(net, X, Y, sample_weight, grads, **kwargs)
+        return original(net, batch, grads, objective, **kwargs)
 
     monkeypatch.setattr(_training, "loss_and_gradient", recording)
     X = np.random.RandomState(0).normal(size=(len(y), 3))
@@ -89,7 +90,7 @@ def test_class_weight_gradient_matches_finite_differences(monkeypatch, class_wei
         random_state=0,
     ).fit(X, y)
     assert len(seen) == 2
-    params, X_seen, Y_seen, sample_weight, kwargs = seen[-1]
+    params, X_seen, Y_seen, sample_weight, objective = seen[-1]
     np.testing.assert_allclose(sample_weight, compute_sample_weight(class_weight, y))
 
     net = Network(
@@ -99,11 +100,11 @@ def test_class_weight_gradient_matches_finite_differences(monkeypatch, class_wei
         out_activation=clf.out_activation_,
     )
     grads, numeric = analytic_and_numeric(
-        net, X_seen, Y_seen, sample_weight, kwargs["loss"], alpha=kwargs["alpha"]
+        net, X_seen, Y_seen, sample_weight, objective.loss, alpha=objective.alpha
     )
     assert_gradients_match(grads, numeric)
     # The weights change the gradient the estimator follows.
     unweighted, _ = analytic_and_numeric(
-        net, X_seen, Y_seen, None, kwargs["loss"], alpha=kwargs["alpha"]
+        net, X_seen, Y_seen, None, objective.loss, alpha=objective.alpha
     )
     assert not np.allclose(grads[0], unweighted[0])

@@ -15,7 +15,8 @@ from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import scale
 
 from sklearn_toynet import ToyNetRegressor
-from sklearn_toynet._losses import reported_loss
+from sklearn_toynet._losses import Objective, reported_loss
+from sklearn_toynet._state import Data
 from sklearn_toynet._training import loss_and_gradient
 
 from _helpers import quiet_fit
@@ -95,6 +96,6 @@ def test_loss_and_gradient_reports_the_objective_and_mlps_scale():
     network = net._network()
     grads = [np.empty_like(p) for p in network.params()]
     value, reported = loss_and_gradient(
-        network, X, Y, None, grads, loss="squared_error", alpha=0.0, report=True
+        network, Data(X, Y), grads, Objective("squared_error")
     )
     assert reported == pytest.approx(value / 3, rel=1e-12)

@@ -9,7 +9,7 @@ failed first ``partial_fit`` leaves the estimator unfitted.
 import numpy as np
 import pytest
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _training
 
 from _helpers import quiet_fit
 from _state_helpers import X, Y, assert_same, fitted, snapshot
@@ -24,7 +24,7 @@ def fail_at_epoch(monkeypatch):
     """
 
     def arm(k):
-        real = _fitting.run_epoch
+        real = _training.run_epoch
         calls = []
 
         def run_epoch(net, *args):
@@ -36,7 +36,7 @@ def fail_at_epoch(monkeypatch):
                 raise RuntimeError("boom")
             return loss
 
-        monkeypatch.setattr(_fitting, "run_epoch", run_epoch)
+        monkeypatch.setattr(_training, "run_epoch", run_epoch)
 
     return arm
 

@@ -10,7 +10,7 @@ import copy
 import numpy as np
 import pytest
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _fitting
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _training
 
 from _state_helpers import X_REG, Y_REG, X, Y, assert_same, fitted, snapshot
 
@@ -22,7 +22,7 @@ def interrupt_at_epoch(monkeypatch):
     """``interrupt_at_epoch(k)``: Ctrl-C arrives as the k-th epoch starts."""
 
     def arm(k):
-        real = _fitting.run_epoch
+        real = _training.run_epoch
         calls = []
 
         def run_epoch(*args):
@@ -31,7 +31,7 @@ def interrupt_at_epoch(monkeypatch):
                 raise KeyboardInterrupt
             return real(*args)
 
-        monkeypatch.setattr(_fitting, "run_epoch", run_epoch)
+        monkeypatch.setattr(_training, "run_epoch", run_epoch)
 
     return arm
 
@@ -77,7 +77,7 @@ def test_keyboard_interrupt_in_lbfgs_propagates_and_changes_nothing(monkeypatch)
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_fitting, "fit_lbfgs", interrupted)
+    monkeypatch.setattr(_training, "minimize_lbfgs", interrupted)
     with pytest.raises(KeyboardInterrupt):
         est.fit(X_, y_)
     assert_same(before, vars(est))

@@ -11,7 +11,7 @@ import copy
 import numpy as np
 import pytest
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _base, _fitting
+from sklearn_toynet import ToyNetClassifier, ToyNetRegressor, _base, _training
 
 from _helpers import quiet_fit
 from _state_helpers import X, Y, assert_same, fitted, snapshot
@@ -25,14 +25,14 @@ STOCHASTIC = [
 
 def _fail_after_first_step(monkeypatch):
     """The next epoch trains (first step into the spares), then raises."""
-    real = _fitting.run_epoch
+    real = _training.run_epoch
 
     def run_epoch(net, *args):
         real(net, *args)
-        monkeypatch.setattr(_fitting, "run_epoch", real)
+        monkeypatch.setattr(_training, "run_epoch", real)
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(_fitting, "run_epoch", run_epoch)
+    monkeypatch.setattr(_training, "run_epoch", run_epoch)
 
 
 @pytest.mark.parametrize("Est, solver", STOCHASTIC)
@@ -62,7 +62,7 @@ def test_failed_warm_fit_in_spares_changes_nothing(monkeypatch, solver):
     quiet_fit(twin, X_, y_)
     before = snapshot(est)
     if solver == "lbfgs":
-        monkeypatch.setattr(_fitting, "check_weights", _raise)
+        monkeypatch.setattr(_training, "check_weights", _raise)
     else:
         _fail_after_first_step(monkeypatch)
     with pytest.raises(RuntimeError, match="boom"):
@@ -152,7 +152,7 @@ def test_failed_warm_fit_with_early_stopping_keeps_the_validation_histories(
     quiet_fit(est, X, Y)
     quiet_fit(est, X, Y)  # continued: the spares are in rotation
     before = snapshot(est)
-    real, calls = _fitting.run_epoch, []
+    real, calls = _training.run_epoch, []
 
     def run_epoch(*args):
         calls.append(1)
@@ -160,7 +160,7 @@ def test_failed_warm_fit_with_early_stopping_keeps_the_validation_histories(
             raise RuntimeError("boom")
         return real(*args)
 
-    monkeypatch.setattr(_fitting, "run_epoch", run_epoch)
+    monkeypatch.setattr(_training, "run_epoch", run_epoch)
     with pytest.raises(RuntimeError, match="boom"):
         est.fit(X, Y)
     assert len(est.validation_loss_curve_) == len(est.validation_scores_) == 10
@@ -169,13 +169,13 @@ def test_failed_warm_fit_with_early_stopping_keeps_the_validation_histories(
 
 def _fail_after_first_step_of_the_call(monkeypatch):
     """The call's first epoch trains, then the divergence check raises."""
-    real = _fitting.check_loss
+    real = _training.check_loss
 
     def check_loss(*args):
-        monkeypatch.setattr(_fitting, "check_loss", real)
+        monkeypatch.setattr(_training, "check_loss", real)
         raise ValueError("boom")
 
-    monkeypatch.setattr(_fitting, "check_loss", check_loss)
+    monkeypatch.setattr(_training, "check_loss", check_loss)
 
 
 def test_failed_warm_fit_leaves_moments_plain_descent_never_replaced(monkeypatch):

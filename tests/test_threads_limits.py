@@ -51,7 +51,7 @@ def _spy(monkeypatch, name, fail=False):
 
 
 CALLS = [
-    pytest.param("fit_full_batch", {"solver": "lbfgs"}, "fit", id="lbfgs-fit"),
+    pytest.param("fit_lbfgs", {"solver": "lbfgs"}, "fit", id="lbfgs-fit"),
     pytest.param("fit_stochastic", {"solver": "adam"}, "fit", id="adam-fit"),
     pytest.param("fit_stochastic", {"solver": "sgd"}, "fit", id="sgd-fit"),
     pytest.param("fit_stochastic", {"solver": "adam"}, "partial_fit", id="partial"),
@@ -91,7 +91,7 @@ def test_limits_are_restored_after_an_exception(
 
 def test_large_products_keep_the_users_threads_for_numpy(monkeypatch, two_threads):
     # 2,000 rows x 50 x 100: 10 million multiply-adds, two threads' worth.
-    seen = _spy(monkeypatch, "fit_full_batch")
+    seen = _spy(monkeypatch, "fit_lbfgs")
     rng = np.random.RandomState(0)
     X_big, y_big = rng.rand(2000, 50), rng.rand(2000)
     est = ToyNetRegressor(hidden_layer_sizes=(100,), solver="lbfgs", max_iter=1)
@@ -101,7 +101,7 @@ def test_large_products_keep_the_users_threads_for_numpy(monkeypatch, two_thread
 
 
 def test_the_users_lower_limit_is_never_raised(monkeypatch, two_threads):
-    seen = _spy(monkeypatch, "fit_full_batch")
+    seen = _spy(monkeypatch, "fit_lbfgs")
     rng = np.random.RandomState(0)
     X_big, y_big = rng.rand(2000, 50), rng.rand(2000)
     with threadpool_limits(limits=1, user_api="blas"):
