@@ -11,6 +11,8 @@ import os
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # a local dask cluster per module
+
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
 joblib = pytest.importorskip("joblib")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test runs the demo in a subprocess
+
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN_LINES = 60
 COLUMNS = 80

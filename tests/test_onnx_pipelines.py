@@ -161,6 +161,7 @@ def test_several_inputs_are_refused_naming_the_fix():
         skl2onnx.to_onnx(clf, df.astype(np.float32)[:1])
 
 
+@pytest.mark.slow
 def test_only_the_onnx_module_imports_skl2onnx():
     code = (
         "import sys, sklearn_toynet, sklearn_toynet.__main__;"

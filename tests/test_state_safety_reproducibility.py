@@ -69,6 +69,7 @@ FINGERPRINT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_same_random_state_gives_bit_identical_weights_in_another_process():
     namespace = {}
     exec(compile(FINGERPRINT, "fingerprint", "exec"), namespace)
@@ -102,7 +103,13 @@ def _grid_search(n_jobs, backend=None):
     return search
 
 
-@pytest.mark.parametrize("backend", [None, "threading"], ids=["processes", "threads"])
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param(None, id="processes", marks=pytest.mark.slow),
+        pytest.param("threading", id="threads"),
+    ],
+)
 def test_grid_search_gives_the_same_results_serially_and_in_parallel(backend):
     serial = _grid_search(n_jobs=1)
     parallel = _grid_search(n_jobs=2, backend=backend)
