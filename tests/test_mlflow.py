@@ -190,6 +190,17 @@ def test_autolog_logs_a_toynet_fit_as_an_mlp_fit(toynet, mlp, y):
     assert run.data.tags["estimator_name"] == toynet.__name__
 
 
+def test_autolog_logs_a_pipeline_as_one_run_as_before():
+    # ToyNet's fit, patched too, must not open a second run inside the pipeline's.
+    tm.autolog(log_models=False)
+    n_runs = len(mlflow.search_runs(output_format="list"))
+    pipe = make_pipeline(StandardScaler(), ToyNetClassifier((6,), max_iter=20))
+    run = autologged_run(pipe, Y3)
+    assert len(mlflow.search_runs(output_format="list")) == n_runs + 1
+    assert run.data.params["toynetclassifier__hidden_layer_sizes"] == "(6,)"
+    assert run.data.tags["estimator_name"] == "Pipeline"
+
+
 @pytest.mark.slow  # MLflow infers the requirements in a subprocess
 def test_autolog_logs_a_model_that_loads_back():
     tm.autolog()
