@@ -268,6 +268,12 @@ def forward(g, X, est, saturate=True):
     # sends every row through the check below, which keeps them.
     total = g.op("ReduceSum", P, keepdims=0)
     any_bad = g.op("IsNaN", g.op("Sub", total, total))
+    # The branch reads the input through a name of our own. ``X`` may be a
+    # pipeline step's output variable, which skl2onnx renames after conversion
+    # when the final output wants its name (a scaler's "variable" before a
+    # regressor's "variable"); it renames the main graph only, so a branch
+    # reading ``X`` would then read the regressor's own output: a cycle.
+    X = g.op("Identity", X)
     branches = {}
     for key, recompute in [("then_branch", True), ("else_branch", False)]:
         branch = _Branch(g.container)

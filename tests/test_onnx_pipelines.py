@@ -1,12 +1,17 @@
 """Whole pipelines convert with skl2onnx; unsupported models raise clear errors.
 
-A scaler pipeline and a ColumnTransformer on a pandas DataFrame convert with
-skl2onnx's own ``to_onnx`` once ``sklearn_toynet.onnx`` is imported, and with the
-module's ``to_onnx`` shortcut; an unfitted model, an unknown activation, a wrong
+Every estimator kind (binary, multiclass, multilabel and single-class
+classifiers; one- and three-output and Poisson regressors) behind each common
+first step (a scaler, a ColumnTransformer with a OneHotEncoder on a pandas
+DataFrame, an imputer-then-scaler chain) converts with skl2onnx's own
+``to_onnx`` once ``sklearn_toynet.onnx`` is imported, and with the module's
+``to_onnx`` shortcut, and runs in ONNX Runtime as the pipeline predicts; an
+unfitted model, an unknown activation, a wrong
 number of per-layer activations, incompatible options and several inputs fail
 naming the problem; nothing but ``sklearn_toynet.onnx`` imports skl2onnx.
 """
 
+import functools
 import subprocess
 import sys
 
@@ -14,6 +19,7 @@ import numpy as np
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
+from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -23,6 +29,7 @@ from sklearn_toynet.onnx import to_onnx
 from _onnx_helpers import (
     ATOL,
     TARGETS,
+    Y2,
     Y3,
     X,
     convert,
@@ -116,6 +123,90 @@ def test_older_target_opsets_convert_and_run(target_opset):
     assert max(o.version for o in onx.opset_import if o.domain == "") <= target_opset
     out = run(onx, rows)
     assert out["output_label"].tolist() == clf.predict(rows).tolist()
+
+
+# -- every estimator kind behind every common first step ----------------------------
+# Short fits: the graphs, not the models' quality, are under test.
+BRIEF = {"hidden_layer_sizes": (6,), "max_iter": 30, "random_state": 0}
+KINDS = {
+    "binary": (ToyNetClassifier, {}, TARGETS["binary"]),
+    "multiclass": (ToyNetClassifier, {}, TARGETS["multiclass"]),
+    "multilabel": (ToyNetClassifier, {}, TARGETS["multilabel"]),
+    "single class": (ToyNetClassifier, {}, np.full(len(X), 2)),
+    "1 output": (ToyNetRegressor, {}, Y2[:, 0]),
+    "3 outputs": (ToyNetRegressor, {}, np.c_[Y2, X[:, 3]]),
+    "poisson": (ToyNetRegressor, {"loss": "poisson"}, np.round(np.exp(Y2[:, 0] / 2))),
+}
+
+
+def with_gaps(A):
+    """``A`` with a few missing values, for the imputer to fill."""
+    A = np.array(A, dtype=float)
+    A[::7, 1] = np.nan
+    A[3::11, 4] = np.nan
+    return A
+
+
+# name -> (pipeline around an estimator, the input it is fitted on). A lone
+# scaler's output is named "variable", the name a regressor's output takes in
+# the end: skl2onnx swaps the two names after conversion, which once left the
+# regressor's saturation branch reading its own output (a cyclic graph).
+FIRST_STEPS = {
+    "scaler": (lambda est: make_pipeline(StandardScaler(), est), lambda: 10 * X + 3),
+    "columns": (lambda est: column_pipeline(est), lambda: frame()),
+    "imputer, scaler": (
+        lambda est: make_pipeline(SimpleImputer(), StandardScaler(), est),
+        lambda: with_gaps(10 * X + 3),
+    ),
+}
+
+
+def first_row(data):
+    """skl2onnx's sample input as a user writes it: float32 for an array."""
+    if isinstance(data, pd.DataFrame):
+        return data[:1]  # float64 columns: the model then computes in double
+    return data[:1].astype(np.float32)
+
+
+CONVERTERS = {
+    "skl2onnx.to_onnx": lambda pipe, data: skl2onnx.to_onnx(pipe, first_row(data)),
+    "sklearn_toynet.onnx.to_onnx": lambda pipe, data: to_onnx(pipe, data),
+}
+
+
+@functools.cache
+def fitted(kind, step):
+    cls, params, y = KINDS[kind]
+    make, data = FIRST_STEPS[step]
+    data = data()
+    return fit(make(cls(**BRIEF, **params)), data, y), data
+
+
+def predictions(onx, data):
+    """The model's outputs on ``data`` (an array or a DataFrame), by name."""
+    return run_frame(onx, data) if isinstance(data, pd.DataFrame) else run(onx, data)
+
+
+@pytest.mark.parametrize("convert_with", CONVERTERS)
+@pytest.mark.parametrize("step", FIRST_STEPS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_converts_behind_every_first_step(kind, step, convert_with):
+    pipe, data = fitted(kind, step)
+    onx = CONVERTERS[convert_with](pipe, data)
+    onnx.checker.check_model(onx)
+    out = predictions(onx, data)  # ONNX Runtime refuses a cyclic graph here
+    if isinstance(pipe[-1], ToyNetRegressor):
+        assert list(out) == ["variable"]  # the name MLPRegressor's output has
+        expected = pipe.predict(data).reshape(len(data), -1)
+        assert out["variable"].shape == expected.shape
+        np.testing.assert_allclose(out["variable"], expected, rtol=1e-5, atol=1e-5)
+        return
+    assert list(out) == ["output_label", "output_probability"]
+    assert out["output_label"].tolist() == pipe.predict(data).tolist()
+    proba = pipe.predict_proba(data)
+    keys = range(proba.shape[1]) if kind == "multilabel" else pipe.classes_
+    rows = [[row[k] for k in keys] for row in out["output_probability"]]
+    np.testing.assert_allclose(rows, proba, rtol=0, atol=ATOL[np.float32])
 
 
 # -- what cannot be converted ---------------------------------------------------------
