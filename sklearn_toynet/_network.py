@@ -393,16 +393,53 @@ class Network:
         widest = max([W.shape[1] for W in self.coefs] + [n_features])
         return max(64, chunk_elements // widest)
 
-    def predict(self, X, chunk_elements=2**18):
-        """Output-layer activations for ``X``, computed a chunk of rows at a time.
+    def predict(self, X, *, every_layer=False, chunk_elements=2**18):
+        """The output layer's activations for ``X``, or every layer's; all finite.
 
-        A chunk's widest layer holds about ``chunk_elements`` values (2 MiB in
-        float64), so the layers stay in cache, and the chunks reuse one set of
-        buffers and write their outputs straight into the result. Rows whose
-        output is not finite (inputs so large that a product overflowed, then
-        ``inf - inf``) are computed again with saturated layers. Call it under
-        ``np.errstate(all="ignore")``.
+        A row that is not finite in what the call returns (an input so large
+        that a product overflowed, then ``inf - inf``) is computed again with
+        saturated layers (``forward(saturate=True)``); every other row keeps its
+        plain pass. Call it under ``np.errstate(all="ignore")``.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            The input, in the weights' dtype.
+        every_layer : bool, default=False
+            Return every layer's activations ``[X, A1, ..., output]``, from one
+            pass over all rows, rather than the output alone.
+        chunk_elements : int, default=2**18
+            The output alone is computed a chunk of rows at a time, the chunk's
+            widest layer holding about this many values (2 MiB in float64), so
+            the layers stay in cache; the chunks reuse one set of buffers and
+            write their outputs straight into the result.
+
+        Returns
+        -------
+        output : ndarray of shape (n_samples, n_outputs), or list of ndarray
+            The output layer's activations; with ``every_layer``, the list.
         """
+        if every_layer:
+            layers = self.forward(X).A
+        else:
+            layers = [X, self._output_in_chunks(X, chunk_elements)]
+        returned = layers[1:]
+        # One reduction per returned layer: the common case, all finite.
+        if not all(np.isfinite(A).all() for A in returned):
+            overflowed = np.zeros(X.shape[0], dtype=bool)
+            for A in returned:
+                overflowed |= ~np.isfinite(A).all(axis=1)
+            rows = np.flatnonzero(overflowed)
+            X_rows = X[rows]
+            X_rows = X_rows.toarray() if sp.issparse(X_rows) else X_rows
+            saturated = self.forward(X_rows, saturate=True).A
+            # Paired from the output back: ``returned`` may hold the output only.
+            for A, S in zip(returned[::-1], saturated[::-1]):
+                A[rows] = S
+        return layers if every_layer else layers[-1]
+
+    def _output_in_chunks(self, X, chunk_elements):
+        """The plain pass's output layer, ``chunk_rows`` rows at a time."""
         n_samples = X.shape[0]
         units = [W.shape[1] for W in self.coefs]
         dtype = self.coefs[-1].dtype
@@ -413,11 +450,4 @@ class Network:
             stop = min(start + chunk, n_samples)
             buffers = [b[: stop - start] for b in hidden] + [out[start:stop]]
             self.forward(X[start:stop], buffers=buffers)
-        if np.isfinite(out).all():  # one reduction: the common case
-            return out
-        overflowed = np.flatnonzero(~np.isfinite(out).all(axis=1))
-        if overflowed.size:
-            X_rows = X[overflowed]
-            X_rows = X_rows.toarray() if sp.issparse(X_rows) else X_rows
-            out[overflowed] = self.forward(X_rows, saturate=True).output
         return out
