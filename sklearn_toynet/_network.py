@@ -152,7 +152,7 @@ class Layer(NamedTuple):
     The arrays are the network's own, not copies. A saturated pass clips the
     layer's input to ``input_bound(dtype)`` and each pre-activation to ``big``.
     (A named tuple rather than a frozen dataclass: every forward pass builds its
-    plan afresh, and a tuple is built in a third of the time.)
+    plan afresh, and a tuple is built in less than half the time.)
 
     Attributes
     ----------
@@ -314,9 +314,9 @@ class Network:
         """
         cache = ForwardCache(A=[X], H=[X])
         for i, layer in enumerate(self.layers()):
-            A_in = (
-                _clipped(cache.A[-1], layer.input_bound()) if saturate else cache.A[-1]
-            )
+            A_in = cache.A[-1]
+            if saturate:
+                A_in = _clipped(A_in, layer.input_bound())
             Z = _matmul(A_in, layer.W, out=None if buffers is None else buffers[i])
             if layer.b is not None:
                 Z += layer.b
