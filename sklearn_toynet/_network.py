@@ -236,28 +236,28 @@ class Network:
         (``flatten``, a new ``batch_norm``) shows in the next plan.
         """
         last = len(self.coefs) - 1
-        names = [*self.hidden_activations, self.out_activation]
-        intercepts = self.intercepts if self.fit_intercept else [None] * (last + 1)
+        names = self.hidden_activations
         bn = self.batch_norm
-        if bn is None:
-            norms = [None] * last
-        else:
-            norms = list(
-                map(
-                    LayerBatchNorm,
-                    bn.gammas,
-                    bn.betas,
-                    bn.running_means,
-                    bn.running_vars,
+        plan = []
+        for i, W in enumerate(self.coefs):
+            output = i == last
+            norm = None
+            if bn is not None and not output:
+                norm = LayerBatchNorm(
+                    bn.gammas[i], bn.betas[i], bn.running_means[i], bn.running_vars[i]
+                )
+            # Positional (W, b, activation, batch_norm, is_output): every pass
+            # builds the plan, and keywords take longer.
+            plan.append(
+                Layer(
+                    W,
+                    self.intercepts[i] if self.fit_intercept else None,
+                    self.out_activation if output else names[i],
+                    norm,
+                    output,
                 )
             )
-        norms.append(None)  # the output layer is never normalized
-        return [
-            Layer(W, b, name, norm, i == last)
-            for i, (W, b, name, norm) in enumerate(
-                zip(self.coefs, intercepts, names, norms)
-            )
-        ]
+        return plan
 
     def flatten(self):
         """Move the trainable arrays into one contiguous buffer; return it.
