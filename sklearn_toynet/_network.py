@@ -424,19 +424,27 @@ class Network:
         else:
             layers = [X, self._output_in_chunks(X, chunk_elements)]
         returned = layers[1:]
-        # One reduction per returned layer: the common case, all finite.
-        if not all(np.isfinite(A).all() for A in returned):
-            overflowed = np.zeros(X.shape[0], dtype=bool)
-            for A in returned:
-                overflowed |= ~np.isfinite(A).all(axis=1)
-            rows = np.flatnonzero(overflowed)
-            X_rows = X[rows]
-            X_rows = X_rows.toarray() if sp.issparse(X_rows) else X_rows
-            saturated = self.forward(X_rows, saturate=True).A
-            # Paired from the output back: ``returned`` may hold the output only.
-            for A, S in zip(returned[::-1], saturated[::-1]):
-                A[rows] = S
+        for A in returned:  # one reduction per layer: the common case, all finite
+            if not np.isfinite(A).all():
+                self._recompute_saturated(X, returned)
+                break
         return layers if every_layer else layers[-1]
+
+    def _recompute_saturated(self, X, returned):
+        """Write, into ``returned``, saturated values of the rows not finite in it.
+
+        ``returned`` is the plain pass's layers (or its output layer alone).
+        """
+        overflowed = np.zeros(X.shape[0], dtype=bool)
+        for A in returned:
+            overflowed |= ~np.isfinite(A).all(axis=1)
+        rows = np.flatnonzero(overflowed)
+        X_rows = X[rows]
+        X_rows = X_rows.toarray() if sp.issparse(X_rows) else X_rows
+        saturated = self.forward(X_rows, saturate=True).A
+        # Paired from the output back: ``returned`` may hold the output only.
+        for A, S in zip(returned[::-1], saturated[::-1]):
+            A[rows] = S
 
     def _output_in_chunks(self, X, chunk_elements):
         """The plain pass's output layer, ``chunk_rows`` rows at a time."""
