@@ -78,9 +78,18 @@ def softmax(Z):
     return Z
 
 
+def exp_cap(dtype):
+    """Where :func:`exp` caps its input: half the log of the dtype's largest value.
+
+    ``exp`` of it is the square root of the largest value, so the Poisson
+    loss's products of two such stay finite.
+    """
+    return np.log(np.finfo(dtype).max) / 2
+
+
 def exp(Z):
     """Exponential (the Poisson loss's log link), in place, capped below overflow."""
-    np.minimum(Z, np.log(np.finfo(Z.dtype).max) / 2, out=Z)
+    np.minimum(Z, exp_cap(Z.dtype), out=Z)
     return np.exp(Z, out=Z)
 
 

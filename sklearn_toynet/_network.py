@@ -4,9 +4,16 @@ Pure numpy, no scikit-learn. The names follow the blog post: activations
 ``A[0] = X`` (the blog's ``l0``), ``A[1]`` (``l1``), ...; weights ``coefs[i]``
 (``syn0``, ``syn1``); ``delta`` is the error of a layer scaled by the slope of its
 activation (``l1_delta``).
+
+``Network.layers()`` is the plan every forward pass reads: training's, prediction's
+and the ONNX graph's (:mod:`._onnx_graph`). Inputs near the float limit stay
+finite through saturated layers: each layer's input is clipped to
+:func:`input_bound` and its pre-activations to :func:`big`, and
+``Network.predict`` computes again that way the rows whose plain pass overflowed.
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,7 +26,6 @@ from ._activations import (
     per_layer,
 )
 from ._batchnorm import batch_norm_backward, batch_norm_forward
-from ._saturation import clip_to_big, saturated
 
 
 @dataclass
@@ -99,6 +105,82 @@ def views_of(flat, arrays):
     return views
 
 
+# -- saturation: a forward pass that cannot overflow ---------------------------------
+def big(dtype):
+    """A quarter of the dtype's largest value: sums of a few such stay finite."""
+    return np.finfo(dtype).max / 4
+
+
+def input_bound(W, dtype=None):
+    """The largest ``|a|`` of a layer's input that keeps ``a @ W`` within ``big``.
+
+    ``dtype`` is the one the layer computes in (``W``'s by default); ``W``'s
+    column sums are taken in the wider of the two, as the product is.
+    """
+    dtype = W.dtype if dtype is None else np.dtype(dtype)
+    W = W.astype(np.result_type(W, dtype), copy=False)
+    return big(dtype) / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
+
+
+def _clipped(A, bound):
+    """A copy of ``A`` clipped to ``[-bound, bound]``; ``A`` may be sparse."""
+    if sp.issparse(A):  # clip the stored values; zeros are within any bound
+        A = A.copy()
+        np.clip(A.data, -bound, bound, out=A.data)
+        return A
+    return np.clip(A, -bound, bound)
+
+
+def _clip_to_big(Z):
+    """``Z`` clipped to within ``big`` in place: no sum of a few overflows."""
+    np.clip(Z, -big(Z.dtype), big(Z.dtype), out=Z)
+
+
+# -- the plan: what one layer computes ------------------------------------------------
+class LayerBatchNorm(NamedTuple):
+    """One hidden layer's batch-norm arrays, in ``batch_norm_forward``'s order."""
+
+    gamma: np.ndarray
+    beta: np.ndarray
+    running_mean: np.ndarray
+    running_var: np.ndarray
+
+
+class Layer(NamedTuple):
+    """One layer of a network: ``Z = A @ W + b``, batch norm, then the activation.
+
+    The arrays are the network's own, not copies. A saturated pass clips the
+    layer's input to ``input_bound(dtype)`` and each pre-activation to ``big``.
+    (A named tuple rather than a frozen dataclass: every forward pass builds its
+    plan afresh, and a tuple is built in less than half the time.)
+
+    Attributes
+    ----------
+    W : ndarray of shape (n_in, n_out)
+        The weights (the blog's ``syn0``, ``syn1``).
+    b : ndarray of shape (n_out,) or None
+        The intercepts; None for a network without them.
+    activation : str
+        The activation's name: a key of ``ACTIVATIONS``, for the output layer of
+        ``OUTPUT_ACTIVATIONS``.
+    batch_norm : LayerBatchNorm or None
+        The normalization of ``Z`` before the activation (hidden layers of a
+        network with batch norm only).
+    is_output : bool
+        Whether this is the output layer.
+    """
+
+    W: np.ndarray
+    b: np.ndarray | None
+    activation: str
+    batch_norm: LayerBatchNorm | None
+    is_output: bool
+
+    def input_bound(self, dtype=None):
+        """The saturation bound of this layer's input (see :func:`input_bound`)."""
+        return input_bound(self.W, dtype)
+
+
 @dataclass
 class Network:
     """The weights of a network and the math that runs it.
@@ -117,11 +199,65 @@ class Network:
 
     def __post_init__(self):
         # Each hidden layer's activation name, looked up once, not every pass.
-        self.hidden_activations = per_layer(self.activation, len(self.coefs) - 1)
+        n_hidden = len(self.coefs) - 1
+        self.hidden_activations = per_layer(self.activation, n_hidden)
+        if len(self.hidden_activations) != n_hidden:
+            raise ValueError(
+                f"activation has {len(self.hidden_activations)} names for "
+                f"{n_hidden} hidden layers: {self.activation!r}."
+            )
+
+    @classmethod
+    def from_fitted(cls, est):
+        """The network of a fitted ToyNet estimator, sharing its arrays.
+
+        Reads only public fitted attributes (``coefs_``, ``intercepts_``,
+        ``batch_norm_``, ``out_activation_``) and parameters (``activation``,
+        ``fit_intercept``, ``dropout``).
+        """
+        return cls(
+            coefs=est.coefs_,
+            intercepts=est.intercepts_,
+            activation=est.activation,
+            out_activation=est.out_activation_,
+            fit_intercept=est.fit_intercept,
+            dropout=est.dropout,
+            batch_norm=est.batch_norm_,
+        )
 
     @property
     def n_layers(self):
         return len(self.coefs)
+
+    def layers(self):
+        """The plan of every forward pass: one :class:`Layer` per weight matrix.
+
+        Built from the fields as they are now, so an array swapped in since
+        (``flatten``, a new ``batch_norm``) shows in the next plan.
+        """
+        last = len(self.coefs) - 1
+        names = self.hidden_activations
+        bn = self.batch_norm
+        plan = []
+        for i, W in enumerate(self.coefs):
+            output = i == last
+            norm = None
+            if bn is not None and not output:
+                norm = LayerBatchNorm(
+                    bn.gammas[i], bn.betas[i], bn.running_means[i], bn.running_vars[i]
+                )
+            # Positional (W, b, activation, batch_norm, is_output): every pass
+            # builds the plan, and keywords take longer.
+            plan.append(
+                Layer(
+                    W,
+                    self.intercepts[i] if self.fit_intercept else None,
+                    self.out_activation if output else names[i],
+                    norm,
+                    output,
+                )
+            )
+        return plan
 
     def flatten(self):
         """Move the trainable arrays into one contiguous buffer; return it.
@@ -172,40 +308,37 @@ class Network:
         ``train`` turns on dropout (masks drawn from ``rng``) and batch
         statistics (weighted by ``sample_weight``); ``buffers`` (one array per
         layer, ``n_samples`` rows) are written in place of fresh allocations.
-        ``saturate`` clips each layer's input so no pre-activation can overflow,
-        for inputs near the float limit.
+        ``saturate`` clips each layer's input to its ``input_bound`` and its
+        pre-activations to ``big``, so nothing overflows, for inputs near the
+        float limit.
         """
         cache = ForwardCache(A=[X], H=[X])
-        last = self.n_layers - 1
-        names = self.hidden_activations
-        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            A_in = saturated(cache.A[-1], W) if saturate else cache.A[-1]
-            Z = _matmul(A_in, W, out=None if buffers is None else buffers[i])
-            if self.fit_intercept:
-                Z += b
+        for i, layer in enumerate(self.layers()):
+            A_in = cache.A[-1]
             if saturate:
-                clip_to_big(Z)
-            if i == last:
-                cache.A.append(OUTPUT_ACTIVATIONS[self.out_activation](Z))
+                A_in = _clipped(A_in, layer.input_bound())
+            Z = _matmul(A_in, layer.W, out=None if buffers is None else buffers[i])
+            if layer.b is not None:
+                Z += layer.b
+            if saturate:
+                _clip_to_big(Z)
+            if layer.is_output:
+                cache.A.append(OUTPUT_ACTIVATIONS[layer.activation](Z))
                 break
-            if self.batch_norm is not None:
-                bn = self.batch_norm
+            if layer.batch_norm is not None:
                 Z, bn_cache = batch_norm_forward(
                     Z,
-                    bn.gammas[i],
-                    bn.betas[i],
-                    bn.running_means[i],
-                    bn.running_vars[i],
+                    *layer.batch_norm,
                     train=train,
                     momentum=bn_momentum,
                     sample_weight=sample_weight,
                 )
                 if saturate:
-                    clip_to_big(Z)
+                    _clip_to_big(Z)
                 cache.bn.append(bn_cache)
             # gelu and silu keep Z for their derivatives; the others overwrite it.
-            cache.Z.append(Z.copy() if train and names[i] in NEEDS_Z else None)
-            H = ACTIVATIONS[names[i]](Z)
+            cache.Z.append(Z.copy() if train and layer.activation in NEEDS_Z else None)
+            H = ACTIVATIONS[layer.activation](Z)
             cache.H.append(H)
             if train and self.dropout > 0:
                 keep = 1.0 - self.dropout
@@ -260,16 +393,61 @@ class Network:
         widest = max([W.shape[1] for W in self.coefs] + [n_features])
         return max(64, chunk_elements // widest)
 
-    def predict(self, X, chunk_elements=2**18):
-        """Output-layer activations for ``X``, computed a chunk of rows at a time.
+    def predict(self, X, *, every_layer=False, chunk_elements=2**18):
+        """The output layer's activations for ``X``, or every layer's; all finite.
 
-        A chunk's widest layer holds about ``chunk_elements`` values (2 MiB in
-        float64), so the layers stay in cache, and the chunks reuse one set of
-        buffers and write their outputs straight into the result. Rows whose
-        output is not finite (inputs so large that a product overflowed, then
-        ``inf - inf``) are computed again with saturated layers. Call it under
-        ``np.errstate(all="ignore")``.
+        A row that is not finite in what the call returns (an input so large
+        that a product overflowed, then ``inf - inf``) is computed again with
+        saturated layers (``forward(saturate=True)``); every other row keeps its
+        plain pass. Call it under ``np.errstate(all="ignore")``.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            The input, in the weights' dtype.
+        every_layer : bool, default=False
+            Return every layer's activations ``[X, A1, ..., output]``, from one
+            pass over all rows, rather than the output alone.
+        chunk_elements : int, default=2**18
+            The output alone is computed a chunk of rows at a time, the chunk's
+            widest layer holding about this many values (2 MiB in float64), so
+            the layers stay in cache; the chunks reuse one set of buffers and
+            write their outputs straight into the result.
+
+        Returns
+        -------
+        output : ndarray of shape (n_samples, n_outputs), or list of ndarray
+            The output layer's activations; with ``every_layer``, the list.
         """
+        if every_layer:
+            layers = self.forward(X).A
+        else:
+            layers = [X, self._output_in_chunks(X, chunk_elements)]
+        returned = layers[1:]
+        for A in returned:  # one reduction per layer: the common case, all finite
+            if not np.isfinite(A).all():
+                self._recompute_saturated(X, returned)
+                break
+        return layers if every_layer else layers[-1]
+
+    def _recompute_saturated(self, X, returned):
+        """Write, into ``returned``, saturated values of the rows not finite in it.
+
+        ``returned`` is the plain pass's layers (or its output layer alone).
+        """
+        overflowed = np.zeros(X.shape[0], dtype=bool)
+        for A in returned:
+            overflowed |= ~np.isfinite(A).all(axis=1)
+        rows = np.flatnonzero(overflowed)
+        X_rows = X[rows]
+        X_rows = X_rows.toarray() if sp.issparse(X_rows) else X_rows
+        saturated = self.forward(X_rows, saturate=True).A
+        # Paired from the output back: ``returned`` may hold the output only.
+        for A, S in zip(returned[::-1], saturated[::-1]):
+            A[rows] = S
+
+    def _output_in_chunks(self, X, chunk_elements):
+        """The plain pass's output layer, ``chunk_rows`` rows at a time."""
         n_samples = X.shape[0]
         units = [W.shape[1] for W in self.coefs]
         dtype = self.coefs[-1].dtype
@@ -280,11 +458,4 @@ class Network:
             stop = min(start + chunk, n_samples)
             buffers = [b[: stop - start] for b in hidden] + [out[start:stop]]
             self.forward(X[start:stop], buffers=buffers)
-        if np.isfinite(out).all():  # one reduction: the common case
-            return out
-        overflowed = np.flatnonzero(~np.isfinite(out).all(axis=1))
-        if overflowed.size:
-            X_rows = X[overflowed]
-            X_rows = X_rows.toarray() if sp.issparse(X_rows) else X_rows
-            out[overflowed] = self.forward(X_rows, saturate=True).output
         return out

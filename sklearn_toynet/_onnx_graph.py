@@ -1,22 +1,24 @@
 """The ONNX graph of a fitted ToyNet network: layers, activations, batch norm.
 
 Used by :mod:`sklearn_toynet.onnx`, which registers it with skl2onnx; this
-module needs only ``onnx`` and the fitted attributes. Each layer is written as
-ToyNet's :meth:`Network.forward` computes it, in the same order of operations
+module needs only ``onnx`` and the network's plan (``Network.layers()``, from
+``Network.from_fitted``). Each layer is written as ToyNet's
+:meth:`Network.forward` computes it, in the same order of operations
 (``Z = A @ W + b``, then ``(Z - mean) * inv_std * gamma + beta``, then the
 activation), so ONNX Runtime reproduces ToyNet's outputs to rounding.
 
 Rows whose output overflows (an input near the float limit) are computed again
 as ToyNet's ``Network.predict`` computes them, through saturated layers whose
-inputs are clipped so that no pre-activation passes a quarter of the float
-limit; an ``If`` runs those layers only when some output is not finite.
+inputs are clipped to ToyNet's ``input_bound`` and pre-activations to ``big``;
+an ``If`` runs those layers only when some output is not finite.
 """
 
 import numpy as np
 from onnx import TensorProto, helper
 
-from ._activations import ELU_ALPHA, LEAKY_SLOPE, per_layer
+from ._activations import ELU_ALPHA, LEAKY_SLOPE, exp_cap
 from ._batchnorm import EPSILON
+from ._network import big
 
 PROTO = {
     np.dtype(np.float32): TensorProto.FLOAT,
@@ -133,9 +135,8 @@ HIDDEN = {
 
 
 def _capped_exp(g, Z):
-    # ToyNet's exp: capped at half the log of the largest float, never overflowing.
-    cap = np.log(np.finfo(g.dtype).max) / 2
-    return g.op("Exp", g.op("Min", Z, g.const(cap)))
+    # ToyNet's exp, capped where it caps (in the graph's dtype): no overflow.
+    return g.op("Exp", g.op("Min", Z, g.const(exp_cap(g.dtype))))
 
 
 OUTPUT = {
@@ -146,32 +147,19 @@ OUTPUT = {
 }
 
 
-def hidden_activations(est):
-    """One activation name per hidden layer (a single name applies to all)."""
-    n_hidden = len(est.coefs_) - 1
-    names = per_layer(est.activation, n_hidden)
-    if len(names) != n_hidden:
-        raise ValueError(
-            f"activation has {len(names)} names for {n_hidden} hidden layers: "
-            f"{est.activation!r}."
-        )
-    for name in names:
-        if name not in HIDDEN:
+def check_supported(net):
+    """Raise a ValueError naming any layer of ``net`` the graph cannot express."""
+    for layer in net.layers():
+        if not layer.is_output and layer.activation not in HIDDEN:
             raise ValueError(
-                f"ONNX export does not support the hidden activation {name!r}; "
-                f"supported: {sorted(HIDDEN)}."
+                f"ONNX export does not support the hidden activation "
+                f"{layer.activation!r}; supported: {sorted(HIDDEN)}."
             )
-    return names
-
-
-def check_supported(est):
-    """Raise a ValueError naming anything in ``est`` the graph cannot express."""
-    hidden_activations(est)
-    if est.out_activation_ not in OUTPUT:
-        raise ValueError(
-            f"ONNX export does not support the output activation "
-            f"{est.out_activation_!r}."
-        )
+        if layer.is_output and layer.activation not in OUTPUT:
+            raise ValueError(
+                f"ONNX export does not support the output activation "
+                f"{layer.activation!r}."
+            )
 
 
 def _clip(g, A, bound):
@@ -182,7 +170,7 @@ def _clip(g, A, bound):
     return g.op("Clip", A, g.const(-bound), g.const(bound))
 
 
-def _batch_norm(g, Z, bn, i):
+def _batch_norm(g, Z, norm):
     """ToyNet's inference formula, op for op: ``(Z - mean) * inv_std * gamma + beta``.
 
     ``inv_std`` is computed as ToyNet computes it, in the wider of the model's
@@ -190,43 +178,37 @@ def _batch_norm(g, Z, bn, i):
     (Folding the statistics into the layer's weights saves three operators but
     rounds differently; the tests measure both.)
     """
-    var = bn.running_vars[i]
+    var = norm.running_var
     inv_std = 1 / np.sqrt(var.astype(np.result_type(var, g.dtype)) + EPSILON)
-    Z = g.op("Sub", Z, g.const(bn.running_means[i]))
+    Z = g.op("Sub", Z, g.const(norm.running_mean))
     Z = g.op("Mul", Z, g.const(inv_std))
-    Z = g.op("Mul", Z, g.const(bn.gammas[i]))
-    return g.op("Add", Z, g.const(bn.betas[i]))
+    Z = g.op("Mul", Z, g.const(norm.gamma))
+    return g.op("Add", Z, g.const(norm.beta))
 
 
-def _layers(g, X, est, saturate):
+def _layers(g, X, plan, saturate):
     """ToyNet's ``Network.forward`` at inference, with or without saturation.
 
-    Saturation limits and the exponential's cap come from the graph's dtype, as
+    Saturation bounds and the exponential's cap come from the graph's dtype, as
     ToyNet's come from the dtype it computes in (float64 for float64 input,
     whatever the weights' dtype).
     """
-    big = np.finfo(g.dtype).max / 4
-    names = hidden_activations(est)
-    bn = est.batch_norm_
     A = X
-    last = len(est.coefs_) - 1
-    for i, (W, b) in enumerate(zip(est.coefs_, est.intercepts_)):
+    for layer in plan:
         if saturate:
-            W_wide = W.astype(np.result_type(W, g.dtype))  # as ToyNet sums it
-            bound = big / (1 + float(np.abs(W_wide).sum(axis=0).max(initial=0)))
-            A = _clip(g, A, bound)
-        Z = g.op("MatMul", A, g.const(W))
-        if est.fit_intercept:
-            Z = g.op("Add", Z, g.const(b))
+            A = _clip(g, A, layer.input_bound(g.dtype))
+        Z = g.op("MatMul", A, g.const(layer.W))
+        if layer.b is not None:
+            Z = g.op("Add", Z, g.const(layer.b))
         if saturate:
-            Z = _clip(g, Z, big)
-        if i == last:
-            return OUTPUT[est.out_activation_](g, Z)
-        if bn is not None:
-            Z = _batch_norm(g, Z, bn, i)
+            Z = _clip(g, Z, big(g.dtype))
+        if layer.is_output:
+            return OUTPUT[layer.activation](g, Z)
+        if layer.batch_norm is not None:
+            Z = _batch_norm(g, Z, layer.batch_norm)
             if saturate:
-                Z = _clip(g, Z, big)
-        A = HIDDEN[names[i]](g, Z)
+                Z = _clip(g, Z, big(g.dtype))
+        A = HIDDEN[layer.activation](g, Z)
     raise AssertionError("unreachable: a network has an output layer")
 
 
@@ -251,16 +233,18 @@ class _Branch:
         )
 
 
-def forward(g, X, est, saturate=True):
-    """Append the network of fitted ``est`` after variable ``X``; return its output.
+def forward(g, X, net, saturate=True):
+    """Append the layers of ``net`` after variable ``X``; return its output.
 
-    Computes in ``g.dtype`` (the input's precision) as ToyNet's
-    ``Network.predict``: every row through the plain layers, then, only if some
-    output is not finite (an input so large that a product overflowed), those
-    rows again through saturated layers, in an ``If`` whose branch costs nothing
-    otherwise. Without ``saturate``, only the plain layers.
+    ``net`` is a :class:`Network` (``Network.from_fitted(est)``). Computes in
+    ``g.dtype`` (the input's precision) as ToyNet's ``Network.predict``:
+    every row through the plain layers, then, only if some output is not finite
+    (an input so large that a product overflowed), those rows again through
+    saturated layers, in an ``If`` whose branch costs nothing otherwise.
+    Without ``saturate``, only the plain layers.
     """
-    P = _layers(g, X, est, saturate=False)
+    plan = net.layers()
+    P = _layers(g, X, plan, saturate=False)
     if not saturate:
         return P
     # One cheap test on the sum of the outputs: it is inf or NaN (so ``s - s``
@@ -283,9 +267,9 @@ def forward(g, X, est, saturate=True):
             bad = sub.op(
                 "Cast", sub.op("IsNaN", sub.op("Sub", P, P)), to=PROTO[g.dtype]
             )
-            ones = sub.const(np.ones((est.n_outputs_, 1)))
+            ones = sub.const(np.ones((plan[-1].W.shape[1], 1)))
             row_bad = sub.op("Greater", sub.op("MatMul", bad, ones), sub.const(0.0))
-            S = _layers(sub, X, est, saturate=True)
+            S = _layers(sub, X, plan, saturate=True)
             result = sub.op("Where", row_bad, S, P)
         else:
             result = sub.op("Identity", P)

@@ -6,7 +6,6 @@ computed in, and the forward pass under the call's BLAS thread limit.
 """
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._fast_input import fast_validated
@@ -72,25 +71,6 @@ class PredictingMixin:
             another model.
         """
         X, net = self._validated_input(X)
+        # Rows that overflow in any layer are computed again, saturated.
         with np.errstate(all="ignore"):
-            return _finite_layers(net, X)
-
-
-def _finite_layers(net, X):
-    """``net.forward(X).A``, rows that overflow anywhere computed again, saturated.
-
-    As ``Network.predict`` treats its outputs: a row whose plain pass stays
-    finite keeps it (so the last layer is what ``predict_proba`` returns);
-    a row near the float limit that overflowed gets saturated layers, finite.
-    """
-    layers = net.forward(X).A
-    overflowed = np.zeros(X.shape[0], dtype=bool)
-    for A in layers[1:]:
-        overflowed |= ~np.isfinite(A).all(axis=1)
-    rows = np.flatnonzero(overflowed)
-    if rows.size:
-        X_rows = X[rows]
-        X_rows = X_rows.toarray() if sp.issparse(X_rows) else X_rows
-        for A, saturated in zip(layers[1:], net.forward(X_rows, saturate=True).A[1:]):
-            A[rows] = saturated
-    return layers
+            return net.predict(X, every_layer=True)

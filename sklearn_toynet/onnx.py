@@ -42,6 +42,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import ToyNetClassifier
+from ._network import Network
 from ._onnx_graph import PROTO, Graph, check_supported, forward
 from ._onnx_labels import column_names, is_multilabel, labels, zipmap_keys
 from ._regressor import ToyNetRegressor
@@ -124,7 +125,7 @@ def _options(scope, est):
 # -- parsers and shape calculators ----------------------------------------------------
 def _checked(est):
     check_is_fitted(est)
-    check_supported(est)
+    check_supported(Network.from_fitted(est))
     return est
 
 
@@ -186,7 +187,8 @@ def _network_output(scope, operator, container):
         to = TensorProto.DOUBLE if dtype == np.float64 else TensorProto.FLOAT
         X = g.op("Cast", X, to=to)
     saturate = _options(scope, operator.raw_operator)["saturate"]
-    return g, forward(g, X, operator.raw_operator, saturate=saturate)
+    net = Network.from_fitted(operator.raw_operator)
+    return g, forward(g, X, net, saturate=saturate)
 
 
 def _convert_regressor(scope, operator, container):

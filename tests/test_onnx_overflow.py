@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+from sklearn_toynet._network import big
 
 from _extreme_helpers import EXTREME_ROWS
 from _onnx_helpers import ATOL, TARGETS, Y2, X, convert, fit, regressor, run
@@ -73,6 +74,19 @@ def test_finite_outputs_whose_sum_overflows_are_kept():
     out = run(convert(reg, X), X)["variable"]
     expected = reg.predict(X.astype(np.float32))
     assert np.isfinite(expected).all()
+    np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_saturated_pre_activations_stop_where_toynets_do(dtype):
+    # An output intercept beyond the clip of saturated pre-activations: the rows
+    # that overflow come back at that clip, in ONNX exactly as in ToyNet.
+    reg = regressor(Y2, dtype)
+    reg.intercepts_[-1][:] = np.finfo(dtype).max / 1.5
+    rows = extreme(dtype)
+    expected = reg.predict(rows)
+    assert (expected == big(dtype)).any()  # some rows did reach the clip
+    out = run(convert(reg, rows, dtype), rows, dtype)["variable"]
     np.testing.assert_array_equal(out, expected)
 
 
