@@ -199,6 +199,7 @@ class Network:
 
     def __post_init__(self):
         # Each hidden layer's activation name, looked up once, not every pass.
+        self._plan = None  # the layer plan, built once (see ``layers``)
         n_hidden = len(self.coefs) - 1
         self.hidden_activations = per_layer(self.activation, n_hidden)
         if len(self.hidden_activations) != n_hidden:
@@ -229,12 +230,27 @@ class Network:
     def n_layers(self):
         return len(self.coefs)
 
+    def __setattr__(self, name, value):
+        # A field set anew (a new ``batch_norm``, new weight lists) changes the
+        # plan; ``use_buffer`` swaps the arrays in the lists and says so itself.
+        super().__setattr__(name, value)
+        if name != "_plan":
+            super().__setattr__("_plan", None)
+
     def layers(self):
         """The plan of every forward pass: one :class:`Layer` per weight matrix.
 
-        Built from the fields as they are now, so an array swapped in since
-        (``flatten``, a new ``batch_norm``) shows in the next plan.
+        Built on first use and kept (a forward pass of the blog's network takes
+        a few microseconds: building it each time was a tenth of that), until
+        the arrays change: ``use_buffer`` swaps them, or a field is set anew.
+        The weight lists are the estimator's own; code that rebinds their items
+        otherwise builds a new ``Network``.
         """
+        if self._plan is None:
+            self._plan = self._build_plan()
+        return self._plan
+
+    def _build_plan(self):
         last = len(self.coefs) - 1
         names = self.hidden_activations
         bn = self.batch_norm
@@ -282,6 +298,7 @@ class Network:
         if self.batch_norm is not None:
             for group in (self.batch_norm.gammas, self.batch_norm.betas):
                 group[:] = [next(views) for _ in group]
+        self._plan = None  # the plan held the arrays these views replace
 
     def params(self):
         """The trainable arrays, in the order ``grads`` come back from backward."""
