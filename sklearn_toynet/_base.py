@@ -363,10 +363,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         forget_scratch(self)
         state = copy.deepcopy(FitState.of(self))
         if dtype != state.coefs_[0].dtype:
-            state.coefs_, state.intercepts_, state.batch_norm_ = _weights_in(
-                state, dtype
-            )
-            state._optimizer = None
+            net = self._network(state, dtype)
+            state.coefs_, state.intercepts_ = net.coefs, net.intercepts
+            state.batch_norm_, state._optimizer = net.batch_norm, None
         return state, None
 
     def _validation_monitor(self, validation, targets, state):
@@ -447,38 +446,11 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
 
         With ``dtype`` (float64 input to a float32 model), over copies in it.
         """
-        source = self if state is None else state
-        self._check_activation_count(len(source.coefs_) - 1)
-        coefs, intercepts, batch_norm = (
-            source.coefs_,
-            source.intercepts_,
-            source.batch_norm_,
-        )
-        if dtype is not None and dtype != coefs[0].dtype:
-            coefs, intercepts, batch_norm = _weights_in(source, dtype)
-        return Network(
-            coefs=coefs,
-            intercepts=intercepts,
-            activation=self.activation,
-            out_activation=source.out_activation_,
-            fit_intercept=self.fit_intercept,
-            dropout=self.dropout,
-            batch_norm=batch_norm,
-        )
+        self._check_activation_count(len((state or self).coefs_) - 1)
+        net = Network.from_fitted(self, state)
+        return net if dtype is None else net.astype(dtype)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def _weights_in(source, dtype):
-    """Copies of ``source``'s weights and batch-norm arrays in ``dtype``."""
-    coefs = [W.astype(dtype) for W in source.coefs_]
-    intercepts = [b.astype(dtype) for b in source.intercepts_]
-    bn = source.batch_norm_
-    if bn is not None:
-        bn = BatchNormState(
-            *([a.astype(dtype) for a in arrays] for arrays in vars(bn).values())
-        )
-    return coefs, intercepts, bn

@@ -12,7 +12,7 @@ finite through saturated layers: each layer's input is clipped to
 ``Network.predict`` computes again that way the rows whose plain pass overflowed.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -209,21 +209,39 @@ class Network:
             )
 
     @classmethod
-    def from_fitted(cls, est):
+    def from_fitted(cls, est, state=None):
         """The network of a fitted ToyNet estimator, sharing its arrays.
 
         Reads only public fitted attributes (``coefs_``, ``intercepts_``,
         ``batch_norm_``, ``out_activation_``) and parameters (``activation``,
-        ``fit_intercept``, ``dropout``).
+        ``fit_intercept``, ``dropout``). With ``state`` (a fit in progress, whose
+        fields have the fitted attributes' names), the weights are ``state``'s.
         """
+        fitted = est if state is None else state
         return cls(
-            coefs=est.coefs_,
-            intercepts=est.intercepts_,
+            coefs=fitted.coefs_,
+            intercepts=fitted.intercepts_,
             activation=est.activation,
-            out_activation=est.out_activation_,
+            out_activation=fitted.out_activation_,
             fit_intercept=est.fit_intercept,
             dropout=est.dropout,
-            batch_norm=est.batch_norm_,
+            batch_norm=fitted.batch_norm_,
+        )
+
+    def astype(self, dtype):
+        """This network over copies of its arrays in ``dtype`` (itself if already)."""
+        if self.coefs[0].dtype == dtype:
+            return self
+        bn = self.batch_norm
+        if bn is not None:
+            bn = BatchNormState(
+                *([a.astype(dtype) for a in arrays] for arrays in vars(bn).values())
+            )
+        return replace(
+            self,
+            coefs=[W.astype(dtype) for W in self.coefs],
+            intercepts=[b.astype(dtype) for b in self.intercepts],
+            batch_norm=bn,
         )
 
     @property
