@@ -136,7 +136,18 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         return {}
 
     # -- fitting, top-down -------------------------------------------------------------
-    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None, **val):
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        incremental=False,
+        classes=None,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit, or raise leaving every attribute exactly as it was before the call.
 
         Validation records ``classes_``, ``n_features_in_``, ... before training
@@ -151,7 +162,12 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         rng_state = None if rng is None else rng.get_state(legacy=False)
         try:
             state, continuation = self._fit_unguarded(
-                X, y, sample_weight, incremental=incremental, classes=classes, **val
+                X,
+                y,
+                sample_weight,
+                incremental=incremental,
+                classes=classes,
+                validation=(X_val, y_val, sample_weight_val),
             )
         except BaseException:
             for name in written:
@@ -167,10 +183,11 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             continuation.adopt(state)
         return self
 
-    def _fit_unguarded(
-        self, X, y, sample_weight=None, *, incremental=False, classes=None, **val
-    ):
-        """Train; return the trained ``FitState`` and what adopts its scratch."""
+    def _fit_unguarded(self, X, y, sample_weight, *, incremental, classes, validation):
+        """Train; return the trained ``FitState`` and what adopts its scratch.
+
+        ``validation`` is fit's ``(X_val, y_val, sample_weight_val)``.
+        """
         # Parameters were validated by the public method's ``_fit_context``.
         hidden = self._hidden_units()
         self._check_solver_options(incremental)
@@ -184,8 +201,8 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         data = Data(X_valid, Y, self._sample_weight(X_valid, y, sample_weight))
         lbfgs = self.solver == "lbfgs"
         early_stopping = self.early_stopping and not lbfgs and not incremental
-        # fit's X_val, y_val, sample_weight_val (lbfgs ignores them, as early_stopping)
-        given = check_validation_set(self, targets, data, **val) if val else None
+        # A validation set of the user's (lbfgs ignores it, as early_stopping).
+        given = check_validation_set(self, targets, data, *validation)
         if first_call:
             forget_scratch(self)  # nothing of an earlier call's layout is of use
             state = self._fresh_state(data, targets, hidden)
