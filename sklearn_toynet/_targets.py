@@ -152,11 +152,12 @@ class ClassTargets:
         cost more than the network on a small batch; other outputs go through
         the binarizer.
         """
-        y_type = self.binarizer.y_type_
+        binarizer = self.binarizer  # read once: this is most of a 1-row predict
+        y_type, classes = binarizer.y_type_, binarizer.classes_
         if y_type == "multiclass":
-            return self.classes.take(P.argmax(axis=1), mode="clip")
-        if y_type == "binary" and len(self.classes) == 2:
-            return self.classes[(P[:, 0] > 0.5).astype(np.intp)]
+            return classes.take(P.argmax(axis=1), mode="clip")
+        if y_type == "binary" and len(classes) == 2:
+            return classes[(P[:, 0] > 0.5).astype(np.intp)]
         return self.decode_targets(P)
 
     def decode_targets(self, Y):
