@@ -152,7 +152,7 @@ class ClassTargets:
         cost more than the network on a small batch; other outputs go through
         the binarizer.
         """
-        binarizer = self.binarizer  # read once: this is most of a 1-row predict
+        binarizer = self.binarizer  # read once: every predict call decodes
         y_type, classes = binarizer.y_type_, binarizer.classes_
         if y_type == "multiclass":
             return classes.take(P.argmax(axis=1), mode="clip")
