@@ -3,9 +3,10 @@
 * ``ExampleOrder``: the order of the gallery (sphinx-gallery sort key).
 * The benchmarks page: ``benchmarks/RESULTS.md``, when it exists, converted to
   reStructuredText in ``docs/_generated/benchmarks.inc`` (with
-  ``benchmarks/results.png`` beside it); a note when it does not. The
-  environment variable ``TOYNET_BENCHMARKS_DIR`` names another folder to
-  take them from.
+  ``benchmarks/results.png`` beside it); a note when it does not. Its
+  small-calls rows of ``predict_proba`` become the Deploying page's latency
+  table, ``docs/_generated/serving.inc``. The environment variable
+  ``TOYNET_BENCHMARKS_DIR`` names another folder to take them from.
 * The API page: every name of ``sklearn_toynet.__all__`` that ``api.rst`` does
   not list itself is documented from ``docs/_generated/api_more.inc``, so a new
   public name is never silently left out.
@@ -25,7 +26,7 @@ import re
 import shutil
 from pathlib import Path
 
-from toynet_benchmarks import _escape, markdown_to_rst, readers_results
+from toynet_benchmarks import _escape, markdown_to_rst, readers_results, serving_table
 from toynet_checks import (
     SourceLines,
     check_example_output,
@@ -99,9 +100,30 @@ def write_benchmarks(app=None):
                 "\n.. figure:: /_generated/results.png\n"
                 "   :alt: every benchmark ratio against its target\n"
                 "   :width: 100%\n\n"
-                "   Every measured ratio (bar) with its target (tick).\n"
+                "   Every ratio that has a target: the bar is the measured ratio,\n"
+                "   green where it met its target and red where it missed it; the\n"
+                "   black tick is the target.\n"
             )
     _write_if_changed(target, body)
+    write_serving(results)
+
+
+def write_serving(results):
+    """Write ``_generated/serving.inc``: the Deploying page's latency table."""
+    table = (
+        serving_table(results.read_text(encoding="utf-8"))
+        if results.is_file()
+        else None
+    )
+    if table is None:
+        body = (
+            ".. note::\n\n"
+            "   No small-calls results were found in ``benchmarks/RESULTS.md``\n"
+            "   when these pages were built: run ``python -m benchmarks``.\n"
+        )
+    else:
+        body = markdown_to_rst(table)
+    _write_if_changed(GENERATED / "serving.inc", body)
 
 
 # -- API coverage -------------------------------------------------------------------
