@@ -187,10 +187,13 @@ ATTRIBUTES = entries(
 coefs_ : list of ndarray
     ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``, of
     shape ``(units_i, units_i+1)`` (the blog's ``syn0``, ``syn1``).
+    ``partial_fit`` and a warm ``fit`` replace these arrays instead of updating
+    them in place, and may reuse the arrays they replaced two calls before:
+    copy an array to keep it.
 
 intercepts_ : list of ndarray
     ``intercepts_[i]`` is the bias vector of layer ``i + 1`` (zeros when
-    ``fit_intercept=False``).
+    ``fit_intercept=False``). Replaced and reused as ``coefs_`` are.
 
 batch_norm_ : BatchNormState or None
     Learned scales and shifts and running statistics of each hidden layer when

@@ -15,6 +15,8 @@
   content, not by line number), links to scikit-learn's pages built offline,
   and the checks that no example prints a warning or a local path and that
   no page needs math from MathJax or anything else from the network.
+* Signatures: ``dtype=np.float32`` and ``UNCHANGED`` as defaults, not their
+  reprs (``<class 'numpy.float32'>``, ``'$UNCHANGED$'``).
 * Docstrings: attribute names in numpydoc types are quoted, and the
   docstrings that scikit-learn gives our estimators (``score``,
   ``set_fit_request``, ...) lose their references to scikit-learn's own user
@@ -203,6 +205,24 @@ def fix_docstring(app, what, name, obj, options, lines):
         lines[i] = line
 
 
+# Default values as autodoc writes them, and as a reader would: numpy's types
+# by their usual name, scikit-learn's "leave the request unchanged" sentinel by
+# the name its docstrings give it.
+_SIGNATURE_DEFAULTS = [
+    (re.compile(r"<class 'numpy\.(\w+)'>"), r"np.\1"),
+    (re.compile(r"'\$UNCHANGED\$'"), "UNCHANGED"),
+]
+
+
+def fix_signature(app, what, name, obj, options, signature, return_annotation):
+    """Signatures show ``dtype=np.float32``, not ``<class 'numpy.float32'>``."""
+    if signature is None:
+        return None
+    for pattern, replacement in _SIGNATURE_DEFAULTS:
+        signature = pattern.sub(replacement, signature)
+    return signature, return_annotation
+
+
 def setup(app):
     app.add_directive("toynet-lines", SourceLines)
     app.connect("missing-reference", link_sklearn)
@@ -212,4 +232,5 @@ def setup(app):
     app.connect("builder-inited", write_benchmarks, priority=100)
     app.connect("builder-inited", write_api_more, priority=100)
     app.connect("autodoc-process-docstring", fix_docstring, priority=100)
+    app.connect("autodoc-process-signature", fix_signature, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
