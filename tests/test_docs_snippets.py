@@ -13,8 +13,11 @@ Which blocks run
 How they run
     A page's blocks run in page order in one namespace, as a reader pasting
     them into one session would, in a fresh temporary working directory, with
-    ``__name__ == "__main__"``, every warning an error, and scikit-learn's
-    global configuration restored afterwards.
+    ``__name__ == "__main__"``, and scikit-learn's global configuration
+    restored afterwards. Every warning a reader would see fails the block
+    that raised it (``visible_warnings``: all of them, but a
+    DeprecationWarning that a library raises inside its own dependencies,
+    which Python's default filters hide).
 
     - A block of ``>>>`` examples runs as doctest examples (doctest's parser
       and output checker, with ELLIPSIS as pytest's doctests) in that namespace.
@@ -44,8 +47,19 @@ import sklearn
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.rst"))]
 
-# Pages whose blocks start worker processes (a dask LocalCluster): slow.
-SLOW_PAGES = {"distributed.rst"}
+# Pages whose blocks start worker processes (a dask LocalCluster) or write an
+# MLflow store: slow.
+SLOW_PAGES = {"distributed.rst", "mlflow.rst"}
+
+# Pages known to fail, each with its reason; strict, so that the fix shows.
+KNOWN_FAILURES = {
+    "mlflow.rst": (
+        "MLflow 3.18's autolog computes its training log loss with "
+        "sklearn.metrics.log_loss(y_pred=...), and scikit-learn 1.9 answers "
+        "with a FutureWarning (y_pred renamed to y_proba): a reader of the "
+        "Autologging example sees it"
+    ),
+}
 
 NOT_RUN = re.compile(r"#\s*not run in the tests as written:\s*(?P<reason>.*\S)")
 PRINTS = re.compile(r"^(?P<code>.*?)#\s*prints:(?P<text>.*)$")
@@ -253,7 +267,37 @@ def _page_params():
         if not page_blocks(path):
             continue
         marks = [pytest.mark.slow] if path.name in SLOW_PAGES else []
+        if path.name in KNOWN_FAILURES:
+            marks.append(
+                pytest.mark.xfail(reason=KNOWN_FAILURES[path.name], strict=True)
+            )
         yield pytest.param(path, id=path.name, marks=marks)
+
+
+@contextlib.contextmanager
+def visible_warnings():
+    """Record every warning a reader running the page would see.
+
+    Every warning is recorded ("always"), as Python would show it, but for
+    what Python's default filters hide: a DeprecationWarning that a library
+    raises inside its own dependencies (not from the page's code, ``__main__``,
+    or this package). A library that silences warnings on purpose (MLflow
+    replaces ``warnings.showwarning`` while it imports its optional schemas)
+    keeps them silent here too, as for a reader. Recording rather than raising
+    also reports every warning of a block, not only the first.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for category in (DeprecationWarning, PendingDeprecationWarning):
+            warnings.filterwarnings("ignore", category=category)
+            warnings.filterwarnings(
+                "always", category=category, module=r"(__main__|sklearn_toynet)\b"
+            )
+        # On a machine shared with other dask clusters (parallel test runs),
+        # the scheduler's HTTP port 8787 may be taken: distributed then warns
+        # and takes another. A reader's one cluster meets no such warning.
+        warnings.filterwarnings("ignore", "Port 8787 is already in use", UserWarning)
+        yield caught
 
 
 @pytest.mark.parametrize("path", list(_page_params()))
@@ -263,16 +307,12 @@ def test_page_blocks_run_and_print_what_the_page_says(path, tmp_path, monkeypatc
     problems = []
     with (
         sklearn.config_context(),
-        warnings.catch_warnings(),
+        visible_warnings() as caught,
         contextlib.ExitStack() as resources,
     ):
-        warnings.simplefilter("error")
-        # On a machine shared with other dask clusters (parallel test runs), the
-        # scheduler's HTTP port 8787 may be taken: distributed then warns and
-        # takes another. A reader's one cluster meets no such warning.
-        warnings.filterwarnings("ignore", "Port 8787 is already in use", UserWarning)
         opened = {}
         for block in page_blocks(path):
+            seen = len(caught)
             if block.not_run_reason:
                 make, run = stand_in(block)
                 if make not in opened:
@@ -282,7 +322,19 @@ def test_page_blocks_run_and_print_what_the_page_says(path, tmp_path, monkeypatc
                 problems += run_doctest(block, namespace)
             else:
                 problems += run_script(block, namespace)
+            problems += [
+                f"{block.where}: {w.category.__name__}: {w.message} "
+                f"({w.filename}, line {w.lineno})"
+                for w in caught[seen:]
+            ]
     assert not problems, "\n\n".join(problems)
+
+
+def test_a_warning_fails_its_block():
+    block = Block("page.rst", 1, "python", "import warnings\nwarnings.warn('hm')\n")
+    with visible_warnings() as caught:
+        run_script(block, {"__name__": "__main__"})
+    assert [str(w.message) for w in caught] == ["hm"]
 
 
 def test_blocks_that_cannot_run_here_say_why_and_have_a_stand_in():
