@@ -119,6 +119,8 @@ html_sidebars = {
         "distributed",
         "benchmarks",
         "contributing",
+        "architecture",
+        "mlflow",
         "auto_examples/plot_*",
     ]
 }
