@@ -465,7 +465,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         """
         self._check_activation_count(len((state or self).coefs_) - 1)
         net = Network.from_fitted(self, state)
-        return net if dtype is None else net.astype(dtype)
+        if dtype is not None and dtype != net.coefs[0].dtype:
+            net = net.astype(dtype)
+        return net
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -137,6 +137,9 @@ def _clip_to_big(Z):
 
 
 # -- the plan: what one layer computes ------------------------------------------------
+_new_tuple = tuple.__new__
+
+
 class LayerBatchNorm(NamedTuple):
     """One hidden layer's batch-norm arrays, in ``batch_norm_forward``'s order."""
 
@@ -272,17 +275,11 @@ class Network:
                 norm = LayerBatchNorm(
                     bn.gammas[i], bn.betas[i], bn.running_means[i], bn.running_vars[i]
                 )
-            # Positional (W, b, activation, batch_norm, is_output): every pass
-            # builds the plan, and keywords take longer.
-            plan.append(
-                Layer(
-                    W,
-                    self.intercepts[i] if self.fit_intercept else None,
-                    self.out_activation if output else names[i],
-                    norm,
-                    output,
-                )
-            )
+            b = self.intercepts[i] if self.fit_intercept else None
+            activation = self.out_activation if output else names[i]
+            # Layer(W, b, activation, norm, output), without the Python-level
+            # __new__ of a named tuple: every prediction builds its plan.
+            plan.append(_new_tuple(Layer, (W, b, activation, norm, output)))
         return plan
 
     def flatten(self):
@@ -449,7 +446,10 @@ class Network:
         if every_layer:
             layers = self.forward(X).A
         else:
-            layers = [X, self._output_in_chunks(X, chunk_elements)]
+            output = self._output_in_chunks(X, chunk_elements)
+            if np.isfinite(output).all():  # one reduction: the common case
+                return output
+            layers = [X, output]
         returned = layers[1:]
         for A in returned:  # one reduction per layer: the common case, all finite
             if not np.isfinite(A).all():
