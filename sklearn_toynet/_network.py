@@ -23,11 +23,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import (
-    NEEDS_Z,
-    per_layer,
-    tables,
-)
+from ._activations import DERIVATIVES, NEEDS_Z, per_layer, tables
 from ._array_api import copy_of, namespace, to_device_of
 from ._batchnorm import batch_norm_backward, batch_norm_forward
 
@@ -245,6 +241,9 @@ class Network:
                 f"activation has {len(self.hidden_activations)} names for "
                 f"{n_hidden} hidden layers: {self.activation!r}."
             )
+        # NumPy's in-place functions, or another array library's plain ones:
+        # chosen once, by the weights' type (the data's, on a fit's path).
+        self._tables = tables(self.coefs[0])
 
     @classmethod
     def from_fitted(cls, est):
@@ -357,7 +356,7 @@ class Network:
         float limit.
         """
         cache = ForwardCache(A=[X], H=[X])
-        activations, output_activations, _ = tables(X)
+        activations, output_activations, _ = self._tables
         for i, layer in enumerate(self.layers()):
             A_in = cache.A[-1]
             if saturate:
@@ -409,8 +408,8 @@ class Network:
         """
         n = self.n_layers
         names = self.hidden_activations
-        _, _, derivatives = tables(delta)
-        plain = not isinstance(delta, np.ndarray)
+        _, _, derivatives = self._tables
+        plain = derivatives is not DERIVATIVES  # another array library
         grad_W = grads[:n]
         grad_b = grads[n : 2 * n] if self.fit_intercept else None
         if self.batch_norm is not None:
