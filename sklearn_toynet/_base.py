@@ -23,7 +23,6 @@ from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._activations import HIDDEN_ACTIVATIONS
 from ._array_api import (
-    astype,
     check_same_namespace,
     float_dtypes,
     is_numpy,
@@ -145,7 +144,18 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         return {}
 
     # -- fitting, top-down -------------------------------------------------------------
-    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None, **val):
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        incremental=False,
+        classes=None,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit, or raise leaving every attribute exactly as it was before the call.
 
         Validation records ``classes_``, ``n_features_in_``, ... before training
@@ -160,7 +170,12 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         rng_state = None if rng is None else rng.get_state(legacy=False)
         try:
             state, continuation = self._fit_unguarded(
-                X, y, sample_weight, incremental=incremental, classes=classes, **val
+                X,
+                y,
+                sample_weight,
+                incremental=incremental,
+                classes=classes,
+                validation=(X_val, y_val, sample_weight_val),
             )
         except BaseException:
             for name in written:
@@ -176,10 +191,11 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             continuation.adopt(state)
         return self
 
-    def _fit_unguarded(
-        self, X, y, sample_weight=None, *, incremental=False, classes=None, **val
-    ):
-        """Train; return the trained ``FitState`` and what adopts its scratch."""
+    def _fit_unguarded(self, X, y, sample_weight, *, incremental, classes, validation):
+        """Train; return the trained ``FitState`` and what adopts its scratch.
+
+        ``validation`` is fit's ``(X_val, y_val, sample_weight_val)``.
+        """
         # Parameters were validated by the public method's ``_fit_context``.
         hidden = self._hidden_units()
         self._check_solver_options(incremental)
@@ -193,8 +209,8 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         data = Data(X_valid, Y, self._sample_weight(X_valid, y, sample_weight))
         lbfgs = self.solver == "lbfgs"
         early_stopping = self.early_stopping and not lbfgs and not incremental
-        # fit's X_val, y_val, sample_weight_val (lbfgs ignores them, as early_stopping)
-        given = check_validation_set(self, targets, data, **val) if val else None
+        # A validation set of the user's (lbfgs ignores it, as early_stopping).
+        given = check_validation_set(self, targets, data, *validation)
         if first_call:
             forget_scratch(self)  # nothing of an earlier call's layout is of use
             state = self._fresh_state(data, targets, hidden)
@@ -421,10 +437,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         forget_scratch(self)
         state = copy.deepcopy(FitState.of(self))
         if dtype != state.coefs_[0].dtype:
-            state.coefs_, state.intercepts_, state.batch_norm_ = _weights_in(
-                state, dtype
-            )
-            state._optimizer = None
+            net = self._network(state, dtype)
+            state.coefs_, state.intercepts_ = net.coefs, net.intercepts
+            state.batch_norm_, state._optimizer = net.batch_norm, None
         return state, None
 
     def _validation_monitor(self, validation, targets, state):
@@ -505,39 +520,12 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
 
         With ``dtype`` (float64 input to a float32 model), over copies in it.
         """
-        source = self if state is None else state
-        self._check_activation_count(len(source.coefs_) - 1)
-        coefs, intercepts, batch_norm = (
-            source.coefs_,
-            source.intercepts_,
-            source.batch_norm_,
-        )
-        if dtype is not None and dtype != coefs[0].dtype:
-            coefs, intercepts, batch_norm = _weights_in(source, dtype)
-        return Network(
-            coefs=coefs,
-            intercepts=intercepts,
-            activation=self.activation,
-            out_activation=source.out_activation_,
-            fit_intercept=self.fit_intercept,
-            dropout=self.dropout,
-            batch_norm=batch_norm,
-        )
+        self._check_activation_count(len((state or self).coefs_) - 1)
+        net = Network.from_fitted(self, state)
+        return net if dtype is None else net.astype(dtype)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.array_api_support = True
         return tags
-
-
-def _weights_in(source, dtype):
-    """Copies of ``source``'s weights and batch-norm arrays in ``dtype``."""
-    coefs = [astype(W, dtype) for W in source.coefs_]
-    intercepts = [astype(b, dtype) for b in source.intercepts_]
-    bn = source.batch_norm_
-    if bn is not None:
-        bn = BatchNormState(
-            *([astype(a, dtype) for a in arrays] for arrays in vars(bn).values())
-        )
-    return coefs, intercepts, bn

@@ -127,8 +127,14 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         self : ToyNetClassifier
             The fitted estimator.
         """
-        val = dict(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
-        return self._fit(X, y, sample_weight, **val)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)

@@ -17,14 +17,14 @@ activation tables, no ``out=`` buffers, no chunks; the trainable arrays are
 views of one flat buffer there too.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._activations import DERIVATIVES, NEEDS_Z, per_layer, tables
-from ._array_api import copy_of, namespace, to_device_of
+from ._array_api import astype, copy_of, namespace, to_device_of
 from ._batchnorm import batch_norm_backward, batch_norm_forward
 
 
@@ -234,6 +234,7 @@ class Network:
 
     def __post_init__(self):
         # Each hidden layer's activation name, looked up once, not every pass.
+        self._plan = None  # the layer plan, built once (see ``layers``)
         n_hidden = len(self.coefs) - 1
         self.hidden_activations = per_layer(self.activation, n_hidden)
         if len(self.hidden_activations) != n_hidden:
@@ -246,33 +247,64 @@ class Network:
         self._tables = tables(self.coefs[0])
 
     @classmethod
-    def from_fitted(cls, est):
+    def from_fitted(cls, est, state=None):
         """The network of a fitted ToyNet estimator, sharing its arrays.
 
         Reads only public fitted attributes (``coefs_``, ``intercepts_``,
         ``batch_norm_``, ``out_activation_``) and parameters (``activation``,
-        ``fit_intercept``, ``dropout``).
+        ``fit_intercept``, ``dropout``). With ``state`` (a fit in progress, whose
+        fields have the fitted attributes' names), the weights are ``state``'s.
         """
+        fitted = est if state is None else state
         return cls(
-            coefs=est.coefs_,
-            intercepts=est.intercepts_,
+            coefs=fitted.coefs_,
+            intercepts=fitted.intercepts_,
             activation=est.activation,
-            out_activation=est.out_activation_,
+            out_activation=fitted.out_activation_,
             fit_intercept=est.fit_intercept,
             dropout=est.dropout,
-            batch_norm=est.batch_norm_,
+            batch_norm=fitted.batch_norm_,
+        )
+
+    def astype(self, dtype):
+        """This network over copies of its arrays in ``dtype`` (itself if already)."""
+        if self.coefs[0].dtype == dtype:
+            return self
+        bn = self.batch_norm
+        if bn is not None:  # arrays of any library (see ``_array_api.astype``)
+            bn = bn.__sklearn_array_api_convert__(lambda a: astype(a, dtype))
+        return replace(
+            self,
+            coefs=[astype(W, dtype) for W in self.coefs],
+            intercepts=[astype(b, dtype) for b in self.intercepts],
+            batch_norm=bn,
         )
 
     @property
     def n_layers(self):
         return len(self.coefs)
 
+    def __setattr__(self, name, value):
+        # A field set anew (a new ``batch_norm``, new weight lists) changes the
+        # plan; ``use_buffer`` swaps the arrays in the lists and says so itself.
+        super().__setattr__(name, value)
+        if name != "_plan":
+            super().__setattr__("_plan", None)
+
     def layers(self):
         """The plan of every forward pass: one :class:`Layer` per weight matrix.
 
-        Built from the fields as they are now, so an array swapped in since
-        (``flatten``, a new ``batch_norm``) shows in the next plan.
+        Built on first use and kept (a forward pass of the blog's network takes
+        a few microseconds: building it each time was a tenth of that), until
+        the arrays change: ``use_buffer`` swaps them, or a field is set anew.
+        The weight lists are the estimator's own; code that rebinds their items
+        otherwise builds a new ``Network``.
         """
+        if self._plan is None:
+            self._plan = self._build_plan()
+        return self._plan
+
+    def _build_plan(self):
         last = len(self.coefs) - 1
         names = self.hidden_activations
         bn = self.batch_norm
@@ -325,6 +357,7 @@ class Network:
         if self.batch_norm is not None:
             for group in (self.batch_norm.gammas, self.batch_norm.betas):
                 group[:] = [next(views) for _ in group]
+        self._plan = None  # the plan held the arrays these views replace
 
     def params(self):
         """The trainable arrays, in the order ``grads`` come back from backward."""

@@ -137,8 +137,14 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         self : ToyNetRegressor
             The fitted estimator.
         """
-        val = dict(X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
-        return self._fit(X, y, sample_weight, **val)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     @available_if(_has_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)

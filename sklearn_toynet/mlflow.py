@@ -92,7 +92,7 @@ def _without_callbacks(model):
         yield
     finally:
         for est, callbacks in held:
-            est._skl_callbacks = callbacks
+            vars(est)["_skl_callbacks"] = callbacks  # as popped above
 
 
 def log_model(model, name=None, *, skops_trusted_types=None, **kwargs):

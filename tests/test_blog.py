@@ -77,6 +77,7 @@ def test_two_layer_blog_network_reproduces_published_output():
     np.testing.assert_array_equal(clf.predict(X), Y_2LAYER)
 
 
+@pytest.mark.slow  # 60,000 full-batch epochs
 def test_three_layer_blog_network_reproduces_published_output():
     clf = blog_network((4,), 60000).fit(X, Y_3LAYER)
     assert clf.n_iter_ == 60000
@@ -133,6 +134,7 @@ def test_activations_are_the_blogs_layers():
     np.testing.assert_allclose(clf.predict_proba(X)[:, 1], l2.ravel(), atol=1e-12)
 
 
+@pytest.mark.slow  # both blog networks, 70,000 epochs in all
 def test_blog_module_replays_the_published_error_trace(capsys):
     pytest.importorskip("sklearn.callback")
     from sklearn_toynet import blog

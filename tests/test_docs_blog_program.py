@@ -8,6 +8,7 @@ import runpy
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from sklearn_toynet import blog
 
@@ -19,6 +20,7 @@ def _column(lines):
     return [float(line.strip(" []")) for line in lines]
 
 
+@pytest.mark.slow  # the blog's own loop, 60,000 iterations
 def test_blog_program_prints_the_blogs_numbers(capsys):
     names = runpy.run_path(str(PROGRAM), run_name="__main__")
     out = capsys.readouterr().out.splitlines()

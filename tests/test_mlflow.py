@@ -27,6 +27,9 @@ from sklearn_toynet import TRUSTED_TYPES, ToyNetClassifier, ToyNetRegressor
 from _helpers import quiet_fit
 
 REASON = 'the mlflow extra is not installed: pip install ".[mlflow]" from a clone'
+# An MLflow store (a SQLite database in a temporary folder) per module.
+pytestmark = pytest.mark.slow
+
 mlflow = pytest.importorskip("mlflow", reason=REASON)
 tm = pytest.importorskip("sklearn_toynet.mlflow", reason=REASON)
 sio = pytest.importorskip("skops.io", reason="the mlflow extra installs skops")
