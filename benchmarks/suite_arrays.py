@@ -162,11 +162,14 @@ def run(cfg, log=print):
         None: C.quiet_fit(C.make_toynet(**_params((256, 256), 1)), X[:5000], y[:5000])
     }
     import sklearn
-    from sklearn.utils._array_api import move_estimator_to
+    from sklearn.utils._array_api import get_namespace_and_device, move_estimator_to
 
     devices = ["cpu"] + (["cuda"] if cuda else [])
     for device in devices:
-        fitted[device] = move_estimator_to(fitted[None], torch, torch.device(device))
+        with sklearn.config_context(array_api_dispatch=True):
+            # The namespace and device as scikit-learn names them.
+            xp, _, dev = get_namespace_and_device(torch.zeros(1, device=device))
+        fitted[device] = move_estimator_to(fitted[None], xp, dev)
     for n in (1, cfg["arrays_predict_n"]):
         log(f"  arrays: predict_proba of {n:,} rows ...")
         contenders = {}

@@ -26,13 +26,21 @@ def is_numpy(a):
     return isinstance(a, np.ndarray) or sp.issparse(a)
 
 
-def namespace(a):
-    """The Array API namespace of ``a`` (a non-NumPy array)."""
-    # get_namespace_and_device answers numpy's wrapper when dispatch is off;
-    # the math is only handed non-NumPy arrays when it is on.
-    from sklearn.externals.array_api_compat import array_namespace
+_NAMESPACES = {}  # array type -> its namespace: asked once per type
 
-    return array_namespace(a)
+
+def namespace(a):
+    """The Array API namespace of ``a`` (a non-NumPy array).
+
+    Asked of ``array_api_compat`` once per array type (some microseconds
+    each time; the plain path asks for every operation), then remembered.
+    """
+    xp = _NAMESPACES.get(type(a))
+    if xp is None:
+        from sklearn.externals.array_api_compat import array_namespace
+
+        xp = _NAMESPACES[type(a)] = array_namespace(a)
+    return xp
 
 
 def device_of(a):

@@ -39,7 +39,7 @@ from ._network import BatchNormState, Network
 from ._optimizers import SGD, Adam
 from ._predicting import PredictingMixin
 from ._state import Data, FitState, TrainingSettings
-from ._threads import limited_blas
+from ._threads import limited_blas, limited_device_threads
 from ._training import Workspace, fit_lbfgs, fit_stochastic
 from ._validation import (
     ValidationMonitor,
@@ -237,6 +237,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         units = [data.X.shape[1], *hidden, data.Y.shape[1]]
         with (
             limited_blas(settings.batch_size, units, fit=True),
+            limited_device_threads(data.X, settings.batch_size, units),
             np.errstate(
                 over="ignore", invalid="ignore", divide="ignore", under="ignore"
             ),

@@ -101,22 +101,22 @@ class SGD(_Moments):
 
     def _plain_update(self, params, grads):
         """``update`` for another array library: the same steps, in its namespace."""
+        # In place, as NumPy's (the standard's in-place operators): the moments
+        # are the fit's own (a continued fit of another library deep-copies
+        # them), the gradients scratch.
         lr, mu = self.learning_rate, self.momentum
-        velocities = []
-        for param, grad, velocity in zip(params, grads, self.velocities):
-            step = grad * lr
+        for param, step, velocity in zip(params, grads, self.velocities):
+            step *= lr
             if mu == 0:
                 param -= step
-                velocities.append(velocity)
                 continue
-            velocity = velocity * mu - step
+            velocity *= mu
+            velocity -= step
             if self.nesterov:
                 param -= step
                 param += velocity * mu
             else:
                 param += velocity
-            velocities.append(velocity)
-        self.velocities = velocities
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
@@ -209,17 +209,22 @@ class Adam(_Moments):
         self.learning_rate = float(
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        firsts, seconds = [], []
+        # In place, as NumPy's (see SGD._plain_update), in NumPy's order.
         for param, grad, m, v in zip(
             params, grads, self.first_moments, self.second_moments
         ):
             xp = namespace(param)
-            m = m * b1 + (1 - b1) * grad
-            v = v * b2 + (grad * grad) * (1 - b2)
-            param -= m / (xp.sqrt(v) + self.epsilon) * self.learning_rate
-            firsts.append(m)
-            seconds.append(v)
-        self.first_moments, self.second_moments = firsts, seconds
+            m *= b1
+            m += (1 - b1) * grad
+            v *= b2
+            grad *= grad
+            grad *= 1 - b2
+            v += grad
+            step = xp.sqrt(v)
+            step += self.epsilon
+            step = m / step
+            step *= self.learning_rate
+            param -= step
 
     def iteration_ends(self, time_step):
         pass

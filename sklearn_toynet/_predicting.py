@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._array_api import check_same_namespace, float_dtypes, is_numpy, namespace
 from ._fast_input import fast_validated
-from ._threads import limited_blas
+from ._threads import limited_blas, limited_device_threads
 
 
 class PredictingMixin:
@@ -57,7 +57,11 @@ class PredictingMixin:
         rows = min(X.shape[0], net.chunk_rows(X.shape[1]))
         units = [X.shape[1], *(W.shape[1] for W in net.coefs)]
         # Network.predict computes rows that overflow again, clipped: no warnings.
-        with limited_blas(rows, units, fit=False), np.errstate(all="ignore"):
+        with (
+            limited_blas(rows, units, fit=False),
+            limited_device_threads(X, rows, units),
+            np.errstate(all="ignore"),
+        ):
             return net.predict(X)
 
     def activations(self, X):

@@ -59,7 +59,8 @@ class Data:
             rows = slice(*index.indices(self.n_samples))
             return Data(*(None if a is None else a[rows, ...] for a in arrays))
         xp = namespace(self.Y)
-        index = to_device_of(np.asarray(index), self.Y, dtype=xp.int64)
+        if isinstance(index, np.ndarray):  # else already on the device
+            index = to_device_of(index, self.Y, dtype=xp.int64)
         return Data(*(None if a is None else xp.take(a, index, axis=0) for a in arrays))
 
 

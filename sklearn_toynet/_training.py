@@ -130,6 +130,8 @@ def run_epoch(net, optimizer, workspace, data, settings, rng):
         if workspace.order is None or workspace.order.size != n_samples:
             workspace.order = np.arange(n_samples)
         order = workspace.order = workspace.order[rng.permutation(n_samples)]
+        if workspace.plain:  # the epoch's order moves to the device once
+            order = workspace.on_device(order)
     if order is None and batch_size >= n_samples:  # full batch: the blog's case
         return train_step(net, optimizer, workspace, data, settings, rng)
     accumulated, rows_seen = 0.0, 0
@@ -287,6 +289,12 @@ class Workspace:
         workspace.order = None  # each call shuffles afresh, as MLPClassifier
         workspace.first_step_into = None
         return workspace
+
+    def on_device(self, index):
+        """NumPy row numbers ``index`` on the parameters' device (plain path)."""
+        from ._array_api import namespace, to_device_of
+
+        return to_device_of(index, self.flat, dtype=namespace(self.flat).int64)
 
     def arrays(self, X):
         """Activation and hidden-delta buffers for a batch of ``X``'s rows."""

@@ -383,3 +383,24 @@ def test_onnx_and_skops_take_the_model_moved_to_numpy(name):
     loaded = sio.loads(sio.dumps(est_np), trusted=sklearn_toynet.TRUSTED_TYPES)
     with sklearn.config_context(array_api_dispatch=False):
         np.testing.assert_allclose(loaded.predict_proba(X), expected)
+
+
+def test_pytorch_cpu_threads_follow_numpys_rule_during_a_call(monkeypatch):
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed")
+    before = torch.get_num_threads()
+    if before < 2:
+        pytest.skip("PyTorch runs one CPU thread here: nothing to limit")
+    seen = []
+    forward = Network.forward
+
+    def spy(self, X, **kwargs):
+        seen.append(torch.get_num_threads())
+        return forward(self, X, **kwargs)
+
+    monkeypatch.setattr(Network, "forward", spy)
+    X, y = _iris()
+    est = ToyNetClassifier(**{**ADAM, "max_iter": 2})
+    est.fit(torch.asarray(X), torch.asarray(y)).predict(torch.asarray(X))
+    # iris's products are far below one thread's worth of multiply-adds.
+    assert seen and set(seen) == {1}
+    assert torch.get_num_threads() == before
