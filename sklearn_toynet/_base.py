@@ -12,6 +12,7 @@ the state only when all of it succeeded. Prediction's entry points are in
 
 import copy
 import warnings
+from contextlib import nullcontext
 from functools import partial
 from numbers import Integral, Real
 
@@ -237,7 +238,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         units = [data.X.shape[1], *hidden, data.Y.shape[1]]
         with (
             limited_blas(settings.batch_size, units, fit=True),
-            limited_device_threads(data.X, settings.batch_size, units),
+            nullcontext()
+            if isinstance(data.X, np.ndarray)
+            else limited_device_threads(data.X, settings.batch_size, units),
             np.errstate(
                 over="ignore", invalid="ignore", divide="ignore", under="ignore"
             ),

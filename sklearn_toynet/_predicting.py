@@ -57,11 +57,10 @@ class PredictingMixin:
         rows = min(X.shape[0], net.chunk_rows(X.shape[1]))
         units = [X.shape[1], *(W.shape[1] for W in net.coefs)]
         # Network.predict computes rows that overflow again, clipped: no warnings.
-        with (
-            limited_blas(rows, units, fit=False),
-            limited_device_threads(X, rows, units),
-            np.errstate(all="ignore"),
-        ):
+        if not isinstance(X, np.ndarray) and not is_numpy(X):  # another library
+            with limited_device_threads(X, rows, units), np.errstate(all="ignore"):
+                return net.predict(X)
+        with limited_blas(rows, units, fit=False), np.errstate(all="ignore"):
             return net.predict(X)
 
     def activations(self, X):
