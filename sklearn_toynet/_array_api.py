@@ -73,17 +73,6 @@ def to_numpy(a):
     return move_to(a, xp=np, device="cpu")
 
 
-def follow(reference, *arrays):
-    """``arrays`` moved to ``reference``'s namespace and device.
-
-    scikit-learn's rule for mixed inputs: everything follows ``X``. Nones and
-    arrays already there stay as they are.
-    """
-    xp, _, device = get_namespace_and_device(reference)
-    moved = move_to(*arrays, xp=xp, device=device)
-    return moved if len(arrays) > 1 else (moved,)
-
-
 def any_nonzero(a):
     """Whether any entry of array ``a`` is not zero, in any namespace."""
     if isinstance(a, np.ndarray):
@@ -110,13 +99,6 @@ def numpy_dtype(a):
     if is_numpy(a):
         return a.dtype
     return np.dtype(np.float32 if a.dtype == namespace(a).float32 else np.float64)
-
-
-def max_float(xp, device):
-    """The widest float dtype ``device`` supports: float32 on MPS, else float64."""
-    from sklearn.utils._array_api import _max_precision_float_dtype
-
-    return _max_precision_float_dtype(xp, device)
 
 
 def float_dtypes(X):

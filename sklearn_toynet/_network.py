@@ -1,6 +1,6 @@
 """A fully connected network: its weights, forward pass and backward pass.
 
-Pure numpy, no scikit-learn. The names follow the blog post: activations
+No scikit-learn estimator code. The names follow the blog post: activations
 ``A[0] = X`` (the blog's ``l0``), ``A[1]`` (``l1``), ...; weights ``coefs[i]``
 (``syn0``, ``syn1``); ``delta`` is the error of a layer scaled by the slope of its
 activation (``l1_delta``).
