@@ -266,7 +266,7 @@ def _plain_loss_and_delta(loss, out_activation, Y, P, sample_weight, **loss_para
     from ._activations import PLAIN_DERIVATIVES
 
     xp = _xp(P)
-    delta = P - Y
+    delta = xp.subtract(P, Y)  # P - Y, as the NumPy path's l2_error
     name = (
         "categorical_log_loss"
         if (loss, out_activation) == ("log_loss", "softmax")
