@@ -59,15 +59,16 @@ class OnnxRuntimeModel:
 
     ``predict_proba`` converts its input to float32 and runs the session, as
     serving code does; ``predict`` takes the most probable class. It has no
-    ``partial_fit``: a converted model is frozen.
+    ``partial_fit``: a converted model is frozen. ``options`` are converter
+    options beside ``zipmap=False`` (``{"saturate": False}`` for ToyNet).
     """
 
-    def __init__(self, model, X_sample, threads=1):
+    def __init__(self, model, X_sample, threads=1, options=None):
         import onnxruntime as ort
 
         import sklearn_toynet.onnx as toynet_onnx
 
-        options = {id(model): {"zipmap": False}}
+        options = {id(model): {"zipmap": False, **(options or {})}}
         onx = toynet_onnx.to_onnx(model, X_sample, options=options)
         so = ort.SessionOptions()
         so.intra_op_num_threads = threads
@@ -85,11 +86,27 @@ class OnnxRuntimeModel:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
-def onnx_runtime_contender(fit_toynet):
-    """A small-calls factory serving ``fit_toynet``'s model; None without the extra."""
+def onnx_runtime_contenders(fit_toynet, fit_mlp):
+    """Small-calls factories of models served by ONNX Runtime; {} without the extra.
+
+    "ONNX Runtime": ``fit_toynet``'s model as ToyNet's converter writes it;
+    "ONNX Runtime, saturate=False": the same without the check for overflowing
+    rows; "ONNX Runtime (MLP)": ``fit_mlp``'s model through skl2onnx's own
+    MLPClassifier converter.
+    """
     if any(find_spec(name) is None for name in ("onnxruntime", "skl2onnx")):
-        return None
-    return lambda X, y, classes: OnnxRuntimeModel(fit_toynet(X, y, classes), X[:1])
+        return {}
+
+    def serve(fit, options=None):
+        return lambda X, y, classes: OnnxRuntimeModel(
+            fit(X, y, classes), X[:1], options=options
+        )
+
+    return {
+        ONNX: serve(fit_toynet),
+        f"{ONNX}, saturate=False": serve(fit_toynet, {"saturate": False}),
+        f"{ONNX} (MLP)": serve(fit_mlp),
+    }
 
 
 def _calls(predict, X, n_calls):

@@ -112,35 +112,57 @@ def results_markdown(sections, info, blas, command, elapsed, preface=()):
     return "\n".join(lines)
 
 
+def short_title(section):
+    """A section's title up to its first ", ", ":" or " (": "Epoch time"."""
+    import re
+
+    return re.split(r", |:| \(", section.title, maxsplit=1)[0].strip()
+
+
 def plot(sections, path):
-    """Horizontal bars of every ratio check, with its target as a red tick."""
+    """Horizontal bars of every ratio that has a target, with the target as a tick.
+
+    A bar is green where its ratio met the target, red where it missed it;
+    each label names the table (by its title), the case and the ratio.
+    """
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
     except ImportError:
         return "matplotlib is not installed: no plot written"
     items = [
-        (f"{s.key}: {row.case} - {c.name}", c.value, c.target)
+        (f"{short_title(s)}: {row.case}, {c.name}", c.value, c.target, c.met)
         for s in sections
         for row, c in s.checks()
         if c.kind == "ratio" and c.value is not None and c.target is not None
     ]
     if not items:
         return "nothing to plot"
-    fig, ax = plt.subplots(figsize=(9, 0.32 * len(items) + 1.2))
-    ypos = range(len(items))
-    colors = ["tab:green" if v <= t else "tab:red" for _, v, t in items]
-    ax.barh(list(ypos), [v for _, v, _ in items], color=colors, height=0.6)
-    for y, (_, _, t) in zip(ypos, items):
+    fig, ax = plt.subplots(figsize=(10, 0.3 * len(items) + 1.6))
+    ypos = list(range(len(items)))
+    colors = ["tab:green" if met else "tab:red" for *_, met in items]
+    ax.barh(ypos, [v for _, v, _, _ in items], color=colors, height=0.6)
+    for y, (_, _, t, _) in zip(ypos, items):
         ax.plot([t, t], [y - 0.4, y + 0.4], color="black", linewidth=2)
-    ax.set_yticks(list(ypos), [label for label, _, _ in items], fontsize=7)
+    ax.set_yticks(ypos, [label for label, *_ in items], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("ratio (ToyNet / reference); black tick = target, lower is better")
-    ax.set_title("sklearn-toynet vs MLPClassifier and numpy floor")
-    fig.tight_layout()
+    ax.set_xlabel("the ratio the label names (lower is better for ToyNet)")
+    ax.set_title("sklearn-toynet: each ratio against its target")
+    ax.legend(
+        handles=[
+            Patch(color="tab:green", label="target met"),
+            Patch(color="tab:red", label="target missed"),
+            Line2D([], [], color="black", linewidth=2, label="target"),
+        ],
+        loc="lower right",
+        fontsize=8,
+    )
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    fig.savefig(path, dpi=110)
+    # "tight": the figure grows to hold the longest label instead of clipping it.
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return f"plot written to {path}"

@@ -75,7 +75,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "toynet_docs.ExampleOrder",
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("sklearn_toynet",),
-    "reference_url": {"sklearn_toynet": None},
     "download_all_examples": False,
     "show_memory": False,
     "remove_config_comments": True,
@@ -95,7 +94,9 @@ html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_theme_options = {
     "navigation_with_keys": False,
-    "header_links_before_dropdown": 6,
+    # Short toctree titles (index.rst) keep five links and the search button
+    # on one row at 1400 px; the other pages are under "More".
+    "header_links_before_dropdown": 5,
     "show_toc_level": 2,
     "show_prev_next": True,
     "secondary_sidebar_items": ["page-toc", "sourcelink"],
@@ -117,6 +118,9 @@ html_sidebars = {
         "deploying",
         "distributed",
         "benchmarks",
+        "contributing",
+        "architecture",
+        "mlflow",
         "auto_examples/plot_*",
     ]
 }

@@ -66,7 +66,7 @@ if __name__ == "__main__":
         dashboard_address=None,
     )
     client = Client(cluster)
-    print(client)
+    print("workers:", len(client.nthreads()))
 
 # %%
 # Search on the cluster

@@ -105,15 +105,16 @@ for part in rows.values():
         per_call(lambda X_part32=X_part32: session.run(None, {"X": X_part32}))
     )
 
-fig, ax = plt.subplots(figsize=(6, 3))
+fig, ax = plt.subplots(figsize=(6, 3.4), layout="constrained")
 width = 0.38
 positions = np.arange(len(rows))
 for k, (name, values) in enumerate(timings.items()):
     bars = ax.bar(positions + (k - 0.5) * width, values, width, label=name)
-    ax.bar_label(bars, fmt="%.0f")
+    ax.bar_label(bars, fmt="%.0f", padding=2)
 ax.set_xticks(positions, list(rows))
 ax.set_ylabel("microseconds per call")
 ax.set_title("Median latency of one call")
-ax.legend()
-fig.tight_layout()
+# Headroom for the bars' labels; the legend below the axes, clear of the bars.
+ax.set_ylim(0, 1.15 * max(max(values) for values in timings.values()))
+fig.legend(loc="outside lower center", ncol=2, frameon=False)
 plt.show()

@@ -157,6 +157,14 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         -------
         self : ToyNetClassifier
             The updated estimator.
+
+        Notes
+        -----
+        The call trains into spare arrays and adopts them when it succeeds, so
+        that a call that raises leaves the model as it was. Arrays held from
+        ``coefs_`` or ``intercepts_`` two calls before may be reused as those
+        spares and overwritten: copy them to keep them. A warm ``fit``
+        (``warm_start=True``) does the same.
         """
         if not hasattr(self, "classes_"):
             if classes is None:

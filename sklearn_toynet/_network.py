@@ -284,21 +284,13 @@ class Network:
     def n_layers(self):
         return len(self.coefs)
 
-    def __setattr__(self, name, value):
-        # A field set anew (a new ``batch_norm``, new weight lists) changes the
-        # plan; ``use_buffer`` swaps the arrays in the lists and says so itself.
-        super().__setattr__(name, value)
-        if name != "_plan":
-            super().__setattr__("_plan", None)
-
     def layers(self):
         """The plan of every forward pass: one :class:`Layer` per weight matrix.
 
         Built on first use and kept (a forward pass of the blog's network takes
-        a few microseconds: building it each time was a tenth of that), until
-        the arrays change: ``use_buffer`` swaps them, or a field is set anew.
-        The weight lists are the estimator's own; code that rebinds their items
-        otherwise builds a new ``Network``.
+        a few microseconds: building it each time was a tenth of that) until
+        ``use_buffer`` swaps the arrays. The fields are set once: to change one,
+        build a new ``Network`` (``dataclasses.replace``).
         """
         if self._plan is None:
             self._plan = self._build_plan()

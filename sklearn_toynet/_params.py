@@ -49,7 +49,7 @@ activation : {'logistic', 'tanh', 'relu', 'identity', 'leaky_relu', 'elu', \
     Activation of the hidden layers: one name for all, or a tuple (or list) of
     one name per hidden layer, as long as ``hidden_layer_sizes``. "logistic" is
     the blog's sigmoid ``1 / (1 + exp(-z))``, computed without overflow. The
-    default is MLPClassifier's, which trains fastest on standardized tabular
+    default is {mlp}'s, which trains fastest on standardized tabular
     data. Beyond MLP's four: "leaky_relu" is ``max(z, 0.01 z)``; "elu" is ``z``
     for ``z > 0``, else ``exp(z) - 1``; "gelu" is the exact
     ``0.5 z (1 + erf(z / sqrt(2)))``; "silu" (swish) is ``z / (1 + exp(-z))``;
@@ -59,11 +59,11 @@ solver : {'sgd', 'adam', 'lbfgs'}, default='adam'
     The weight optimizer. "sgd" is mini-batch gradient descent (with ``momentum``
     and a ``learning_rate`` schedule); "adam" adapts each weight's step and is a
     robust default; "lbfgs" is scipy's quasi-Newton L-BFGS-B on the full batch, often
-    best for small data sets. The default is MLPClassifier's.
+    best for small data sets. The default is {mlp}'s.
 
 alpha : float, default=0.0001
     Strength of the L2 penalty ``alpha / 2 * sum(W**2) / n_samples`` on the weights
-    (not the intercepts). The default is MLPClassifier's.
+    (not the intercepts). The default is {mlp}'s.
 
 batch_size : int or 'auto', default='auto'
     Rows per mini-batch for "sgd" and "adam"; "auto" means ``min(200, n_samples)``.
@@ -72,7 +72,7 @@ batch_size : int or 'auto', default='auto'
 learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
     Step-size schedule for "sgd": "constant" keeps ``learning_rate_init``;
     "invscaling" uses ``learning_rate_init / (t + 1) ** power_t`` after each epoch,
-    with ``t`` the number of samples seen so far (as MLPClassifier); "adaptive"
+    with ``t`` the number of samples seen so far (as {mlp}); "adaptive"
     divides the step by 5 each time ``n_iter_no_change`` epochs fail to improve by
     ``tol``, and stops when it falls below 1e-6.
 
@@ -102,7 +102,7 @@ tol : float or None, default=1e-4
     ``ConvergenceWarning``.
 
 verbose : bool or int, default=False
-    Print the loss after every epoch, in MLPClassifier's format.
+    Print the loss after every epoch, in {mlp}'s format.
 
 warm_start : bool, default=False
     Reuse the weights of the previous ``fit`` as the starting point.
@@ -139,10 +139,10 @@ max_fun : int, default=15000
 
 fit_intercept : bool, default=True
     Give every layer bias units. The blog's network has none (``False``);
-    MLPClassifier always has them.
+    {mlp} always has them.
 
 init : {'glorot', 'uniform'}, default='glorot'
-    Weight initialization. "glorot" is MLPClassifier's scaled uniform draw (good for
+    Weight initialization. "glorot" is {mlp}'s scaled uniform draw (good for
     any depth); "uniform" is the blog's ``2 * random((n_in, n_out)) - 1``, drawn
     layer by layer from ``RandomState(random_state)`` before anything else.
 
@@ -167,7 +167,7 @@ max_grad_norm : float or None, default=None
 
 scoring : str, callable or None, default=None
     What ``early_stopping`` follows on the validation rows (HistGradientBoosting's
-    name). None: MLPClassifier's score, accuracy (or R^2 for regression). "loss":
+    name). None: {mlp}'s choice, {score}. "loss":
     the validation loss (``validation_scores_`` holds its negation, so that higher
     is better). Any other string names a scikit-learn scorer ("roc_auc",
     "neg_log_loss", ...); a callable ``scorer(estimator, X, y)`` is one. The
@@ -187,10 +187,13 @@ ATTRIBUTES = entries(
 coefs_ : list of ndarray
     ``coefs_[i]`` is the weight matrix from layer ``i`` to layer ``i + 1``, of
     shape ``(units_i, units_i+1)`` (the blog's ``syn0``, ``syn1``).
+    ``partial_fit`` and a warm ``fit`` replace these arrays instead of updating
+    them in place, and may reuse the arrays they replaced two calls before:
+    copy an array to keep it.
 
 intercepts_ : list of ndarray
     ``intercepts_[i]`` is the bias vector of layer ``i + 1`` (zeros when
-    ``fit_intercept=False``).
+    ``fit_intercept=False``). Replaced and reused as ``coefs_`` are.
 
 batch_norm_ : BatchNormState or None
     Learned scales and shifts and running statistics of each hidden layer when
@@ -198,7 +201,7 @@ batch_norm_ : BatchNormState or None
 
 n_iter_ : int
     Epochs ("sgd", "adam") or iterations ("lbfgs") run by the last call to
-    ``fit`` (1 after ``partial_fit``), as MLPClassifier.
+    ``fit`` (1 after ``partial_fit``), as {mlp}.
 
 t_ : int
     Training samples seen by the stochastic solvers, over all calls.
@@ -256,7 +259,9 @@ def with_parameters(*params, attributes=()):
     objects of the class's own; those before a ``"*"`` are positional-or-
     keyword, as in MLPClassifier, the rest keyword-only. The docstring's
     ``{parameters}`` and ``{attributes}`` placeholders receive the rendered
-    entries; ``attributes`` (Entries) go before the shared ``ATTRIBUTES``.
+    entries; ``attributes`` (Entries) go before the shared ``ATTRIBUTES``. In
+    the entries, ``{mlp}`` names the scikit-learn estimator the class drops in
+    for (ToyNetRegressor: MLPRegressor) and ``{score}`` its default score.
     """
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
     signature_params = [inspect.Parameter("self", kind)]
@@ -283,9 +288,17 @@ def with_parameters(*params, attributes=()):
     def decorate(cls):
         __init__.__qualname__ = f"{cls.__name__}.__init__"
         cls.__init__ = __init__
-        cls.__doc__ = cls.__doc__.replace("{parameters}", _render(docs)).replace(
+        doc = cls.__doc__.replace("{parameters}", _render(docs)).replace(
             "{attributes}", _render([*attributes, *ATTRIBUTES.values()])
         )
+        classifier = cls.__name__.endswith("Classifier")
+        fields = {
+            "{mlp}": cls.__name__.replace("ToyNet", "MLP"),
+            "{score}": "accuracy" if classifier else "R^2",
+        }
+        for field, value in fields.items():
+            doc = doc.replace(field, value)
+        cls.__doc__ = doc
         return cls
 
     return decorate

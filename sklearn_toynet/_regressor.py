@@ -164,6 +164,14 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         -------
         self : ToyNetRegressor
             The updated estimator.
+
+        Notes
+        -----
+        The call trains into spare arrays and adopts them when it succeeds, so
+        that a call that raises leaves the model as it was. Arrays held from
+        ``coefs_`` or ``intercepts_`` two calls before may be reused as those
+        spares and overwritten: copy them to keep them. A warm ``fit``
+        (``warm_start=True``) does the same.
         """
         return self._fit(X, y, sample_weight, incremental=True)
 

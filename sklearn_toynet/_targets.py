@@ -163,13 +163,14 @@ class ClassTargets:
         cost more than the network on a small batch; other outputs go through
         the binarizer.
         """
-        y_type = self.binarizer.y_type_
+        binarizer = self.binarizer  # read once: every predict call decodes
+        y_type, classes = binarizer.y_type_, binarizer.classes_
         if not isinstance(P, np.ndarray):
             return self._plain_decode(P, y_type)
         if y_type == "multiclass":
-            return self.classes.take(P.argmax(axis=1), mode="clip")
-        if y_type == "binary" and len(self.classes) == 2:
-            return self.classes[(P[:, 0] > 0.5).astype(np.intp)]
+            return classes.take(P.argmax(axis=1), mode="clip")
+        if y_type == "binary" and len(classes) == 2:
+            return classes[(P[:, 0] > 0.5).astype(np.intp)]
         return self.decode_targets(P)
 
     def _plain_decode(self, P, y_type):

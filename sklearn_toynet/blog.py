@@ -14,7 +14,8 @@ import numpy as np
 
 from ._classifier import ToyNetClassifier
 
-#: The blog's inputs: three columns, the last always 1 (its stand-in for a bias).
+#: The blog's inputs, four rows of 0s and 1s: three columns, the last always 1
+#: (the blog's stand-in for a bias).
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
 
 #: The 2-layer network's target: a copy of the first column.

@@ -75,3 +75,47 @@ def test_dash_cells_and_double_dashes_stay_literal(page):
     rst = toynet_benchmarks.markdown_to_rst(page)
     assert "clock (\\-\\-clock)" in rst  # not an en dash
     assert "     - \\-" in rst  # a "-" cell, not a nested bullet list
+
+
+def test_reading_guide_comes_before_the_tables(page):
+    guide = page.index("## How to read the tables")
+    assert guide < page.index("## Epoch time")
+    text = page[guide : page.index("## Epoch time")]
+    for words in ["`ToyNet/MLP (<= 0.5)`", "**yes** or **NO**", "`noise` column"]:
+        assert words in text
+
+
+NOISY = """# r
+
+## Results
+
+### Small calls, 20 features
+
+| case | ToyNet [us/call] | ToyNet/MLP (<= 0.35) | ToyNet/numpy | noise |
+|---|---:|---:|---:|---:|
+| close to its target | 30 | 0.34 (yes) | 3.9 | ±5% |
+| far from its target | 30 | 0.20 (yes) | 3.9 | ±5% |
+| own target | 30 | 0.10 (<= 0.3: yes) | 3.9 | ±70% |
+| near parity, no target | 30 | 0.97 | - | ±5% |
+| predict_proba, 1 row | 29.8 | 0.33 (yes) | 3.9 | ±3% |
+| predict_proba, 100 rows | 46.1 | 0.41 (yes) | 1.8 | ±11% |
+"""
+
+
+def test_rows_whose_noise_exceeds_a_margin_are_flagged():
+    page = toynet_benchmarks.readers_results(NOISY)
+    # 0.34 is 3% from 0.35 (noise 5%); 0.10 is 67% from 0.3 (noise 70%);
+    # 0.97 without a target is 3% from parity (noise 5%).
+    assert "| close to its target (noisy) |" in page
+    assert "| own target (noisy) |" in page
+    assert "| near parity, no target (noisy) |" in page
+    assert "| far from its target |" in page  # 43% from its target
+    assert "3 rows of this run are marked." in page
+
+
+def test_serving_table_takes_the_predict_proba_rows_without_the_numpy_floor():
+    table = toynet_benchmarks.serving_table(NOISY)
+    lines = table.splitlines()
+    assert lines[0] == "| rows | ToyNet [us/call] | noise |"
+    assert lines[2:] == ["| 1 | 29.8 | ±3% |", "| 100 | 46.1 | ±11% |"]
+    assert toynet_benchmarks.serving_table("# no tables\n") is None

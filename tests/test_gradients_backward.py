@@ -6,6 +6,8 @@ every loss/output pairing the estimators use, with and without intercepts, at
 several depths; and sparse input gives the dense input's gradient.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -55,7 +57,7 @@ def test_sparse_input_gives_the_dense_gradient(batch_norm):
     net, X, Y, loss = make_problem("log_loss-softmax-multiclass", "tanh", (5,), True)
     X[np.abs(X) < 0.7] = 0.0  # a genuinely sparse matrix
     if batch_norm:
-        net.batch_norm = BatchNormState.fresh([5], np.float64)
+        net = replace(net, batch_norm=BatchNormState.fresh([5], np.float64))
     dense = [np.empty_like(p) for p in net.params()]
     sparse = [np.empty_like(p) for p in net.params()]
     value = loss_value(net, X, Y, None, dense, loss, alpha=0.1)

@@ -6,6 +6,8 @@ With fixed dropout masks, with batch normalization's learned scales and shifts
 returns, in float64, for every hidden activation and several depths.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -57,7 +59,7 @@ def test_batch_norm_gradient_matches_finite_differences(
     bn = BatchNormState.fresh(list(depth), np.float64)
     bn.gammas = [rng.uniform(0.5, 1.5, n) for n in depth]
     bn.betas = [rng.uniform(-0.5, 0.5, n) for n in depth]
-    net.batch_norm = bn
+    net = replace(net, batch_norm=bn)
     if activation == "relu":
         # The kinks sit where the normalized, shifted pre-activation is 0.
         cache = net.forward(X, train=True, bn_momentum=None)
@@ -82,7 +84,7 @@ def test_batch_norm_with_dropout_gradient_matches_finite_differences():
     net, X, Y, loss = make_problem(
         "log_loss-logistic-multilabel", "tanh", (5, 4), True, n_samples=12
     )
-    net.batch_norm = BatchNormState.fresh([5, 4], np.float64)
+    net = replace(net, batch_norm=BatchNormState.fresh([5, 4], np.float64))
     net.dropout = 0.3
     grads, numeric = analytic_and_numeric(
         net,
@@ -102,7 +104,7 @@ def test_batch_norm_with_dropout_gradient_matches_finite_differences():
 def test_weighted_batch_norm_gradient_matches_finite_differences(pairing):
     net, X, Y, loss = make_problem(pairing, "tanh", (5, 4), True, n_samples=10)
     rng = np.random.RandomState(4)
-    net.batch_norm = BatchNormState.fresh([5, 4], np.float64)
+    net = replace(net, batch_norm=BatchNormState.fresh([5, 4], np.float64))
     net.batch_norm.gammas = [rng.uniform(0.5, 1.5, n) for n in (5, 4)]
     sample_weight = rng.uniform(0.1, 3.0, len(X))
     sample_weight[2] = 0.0  # a row that counts as absent

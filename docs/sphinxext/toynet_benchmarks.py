@@ -1,11 +1,16 @@
 """benchmarks/RESULTS.md as the docs' benchmarks page: plain Python, no Sphinx.
 
-``readers_results`` rearranges the report for readers (results first, where
-MLP still wins, the machine last; run time stated, no issue numbers);
-``markdown_to_rst`` converts the subset of markdown the report uses.
+``readers_results`` rearranges the report for readers (how to read the tables,
+results first with rows flagged where noise exceeds a margin, where MLP still
+wins, the machine last; run time stated, no issue numbers);
+``markdown_to_rst`` converts the subset of markdown the report uses;
+``tables`` parses the report's tables, for ``serving_table`` (the Deploying
+page's latency table) and for the tests that check every figure the pages
+quote against the report.
 """
 
 import re
+from dataclasses import dataclass
 
 # -- markdown (the subset benchmarks/_report.py writes) to reStructuredText ------------
 
@@ -52,6 +57,54 @@ def _cells(line):
     if line.endswith("|"):
         line = line[:-1]
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
+
+
+@dataclass
+class Table:
+    """One pipe table of the report, under its nearest heading."""
+
+    title: str
+    head: list
+    rows: list
+
+    def column(self, name):
+        """The index of the column called ``name`` (see ``column_name``)."""
+        found = [j for j, h in enumerate(self.head) if column_name(h) == name]
+        if len(found) != 1:
+            raise KeyError(f"{self.title!r} has {len(found)} columns named {name!r}")
+        return found[0]
+
+
+def column_name(header):
+    """A header without unit or shared target: "ToyNet/MLP (<= 0.5)" -> "ToyNet/MLP"."""
+    return re.sub(r"\s*\[[^\]]*\]|\s*\((?:<=|>=)[^)]*\)", "", header).strip()
+
+
+def tables(text):
+    """Every pipe table of a markdown text, with the heading above it."""
+    found, title = [], None
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        heading = re.match(r"#+\s+(.*)", lines[i])
+        if heading:
+            title = heading.group(1).strip()
+        if not lines[i].lstrip().startswith("|"):
+            i += 1
+            continue
+        block = []
+        while i < len(lines) and lines[i].lstrip().startswith("|"):
+            block.append(lines[i])
+            i += 1
+        if len(block) >= 2:
+            found.append(Table(title, _cells(block[0]), [_cells(b) for b in block[2:]]))
+    return found
+
+
+def number(cell):
+    """The number a cell starts with ("0.52 (**NO**)", "1,195", "±3%"), or None."""
+    match = re.match(r"\s*[±]?([-+]?\d[\d,]*\.?\d*)", cell)
+    return float(match.group(1).replace(",", "")) if match else None
 
 
 def _table(lines):
@@ -151,11 +204,6 @@ def _run_time(match):
     )
 
 
-def _number(cell):
-    match = re.match(r"\s*([-+]?\d[\d,]*\.?\d*)", cell)
-    return float(match.group(1).replace(",", "")) if match else None
-
-
 # Result columns that compare ToyNet with MLP: a ratio (above 1, MLP wins) or a
 # difference in accuracy points (below 0, MLP wins).
 _RATIO_COLUMN = re.compile(r"^(?:\w+ )?ToyNet/MLP\b")
@@ -176,7 +224,7 @@ def _mlp_wins(bodies):
             head = _cells(block[0]) if len(block) > 2 else []
             for row in (_cells(b) for b in block[2:]):
                 for name, cell in zip(head, row):
-                    value = _number(cell)
+                    value = number(cell)
                     if value is None:
                         continue
                     if _RATIO_COLUMN.match(name) and value > 1:
@@ -209,6 +257,80 @@ def _missed_note(missed):
     return out + [f"- {line}" for line in raw]
 
 
+# -- how to read the tables; rows whose noise exceeds their margin ---------------------
+
+READING_GUIDE = """## How to read the tables
+
+- Times and memory are medians over repeated runs, the contenders taking turns.
+  A ratio divides ToyNet's figure by another contender's: below 1, ToyNet takes
+  less time (or memory).
+- A column header with a target, such as `ToyNet/MLP (<= 0.5)`, states a ratio
+  the project aims for, beyond parity with MLP; the **yes** or **NO** after each
+  value says whether this run met it. A cell such as `0.10 (<= 0.3: yes)`
+  carries a target of its own. Ratios without a target are for information.
+- The `noise` column is the largest relative half-range, (max - min) / (2 x
+  median), of any contender's repeats in that row: a few percent on a quiet
+  machine; tens of percent mean that other work disturbed the row.
+- A case marked (noisy) had more noise than the margin between one of its
+  ratios and that ratio's target (or 1, for a ToyNet/MLP ratio without a
+  target): another run could turn its yes into NO, or the reverse, or change
+  which contender is faster. {flagged}
+"""
+
+_OWN_TARGET = re.compile(r"\((<=|>=) ([-\d.]+): (?:yes|\*\*NO\*\*)\)")
+_SHARED_TARGET = re.compile(r"\((<=|>=) ([-\d.]+)\)$")
+_MARK = re.compile(r"\((?:yes|\*\*NO\*\*)\)")
+
+
+def margins(head, row):
+    """Relative margins of a row's ratios to their targets (or to 1 for ToyNet/MLP)."""
+    out = []
+    for header, cell in zip(head, row):
+        value = number(cell)
+        if value is None or column_name(header) == "noise":
+            continue
+        own, shared = _OWN_TARGET.search(cell), _SHARED_TARGET.search(header)
+        if own:
+            target = float(own[2])
+        elif shared and _MARK.search(cell):
+            target = float(shared[2])
+        elif column_name(header) == "ToyNet/MLP":
+            target = 1.0
+        else:
+            continue
+        if target:
+            out.append(abs(value - target) / abs(target))
+    return out
+
+
+def noisy(head, row):
+    """Whether a row's noise exceeds the smallest margin of its ratios."""
+    if "noise" not in head:
+        return False
+    noise = number(row[head.index("noise")])
+    row_margins = margins(head, row)
+    return noise is not None and bool(row_margins) and noise / 100 > min(row_margins)
+
+
+def _flag_noisy(lines):
+    """The table rows whose noise exceeds a margin get "(noisy)" after their case."""
+    out, head, flagged = [], None, 0
+    for line in lines:
+        if not line.lstrip().startswith("|"):
+            head = None
+            out.append(line)
+            continue
+        cells = _cells(line)
+        if head is None:
+            head = cells
+        elif not all(re.fullmatch(r":?-+:?", c) for c in cells) and noisy(head, cells):
+            cells[0] += " (noisy)"
+            flagged += 1
+            line = "| " + " | ".join(cells) + " |"
+        out.append(line)
+    return out, flagged
+
+
 def readers_results(text):
     """RESULTS.md rearranged: results first, then what missed, then the machine.
 
@@ -234,9 +356,22 @@ def readers_results(text):
     results = [body for title, body in sections[1:] if title == "Results"]
     others = [(title, body) for title, body in sections[1:] if title != "Results"]
     out = heading + [intro_text.strip(), ""]
+    results_lines, flagged = [], 0
     for body in results:
         # Each result subsection becomes a section of the page.
-        out += [line[1:] if line.startswith("### ") else line for line in body]
+        lines, count = _flag_noisy(body)
+        results_lines += [
+            line[1:] if line.startswith("### ") else line for line in lines
+        ]
+        flagged += count
+    if results:
+        marked = {
+            0: "No row of this run is marked.",
+            1: "One row of this run is marked.",
+        }
+        note = marked.get(flagged, f"{flagged} rows of this run are marked.")
+        out += READING_GUIDE.format(flagged=note).splitlines() + [""]
+    out += results_lines
     wins = _mlp_wins(results)
     if wins or missed:
         out += ["", "## Where MLP still wins", ""]
@@ -265,3 +400,34 @@ def readers_results(text):
     for title, body in others:
         out += ["", f"## {title}", *body]
     return "\n".join(out) + "\n"
+
+
+# -- the Deploying page's latency table ---------------------------------------------
+
+_SERVING_ROW = re.compile(r"predict_proba, (\d+) rows?")
+
+
+def serving_table(text):
+    """The small-calls table's ``predict_proba`` rows, as markdown, or None.
+
+    One row per batch size, a column per contender but the numpy floor (ToyNet,
+    MLP and each ONNX Runtime contender the run had), and the row's noise.
+    """
+    small = [t for t in tables(text) if (t.title or "").startswith("Small calls")]
+    if not small:
+        return None
+    table = small[0]
+    keep = [
+        j
+        for j, header in enumerate(table.head)
+        if j and "[" in header and not header.startswith("numpy")
+    ]
+    if "noise" in table.head:
+        keep.append(table.head.index("noise"))
+    head = ["rows", *(table.head[j] for j in keep)]
+    out = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
+    for row in table.rows:
+        match = _SERVING_ROW.fullmatch(row[0])
+        if match:
+            out.append("| " + " | ".join([match[1], *(row[j] for j in keep)]) + " |")
+    return "\n".join(out) + "\n" if len(out) > 2 else None

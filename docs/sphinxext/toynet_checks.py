@@ -14,6 +14,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from toynet_quotes import quote, quoted_lines
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +28,9 @@ class SourceLines(SphinxDirective):
     ``.. toynet-lines:: sklearn_toynet/_network.py`` (a path from the
     repository root) with ``:find:``, one text per line, each of which must
     occur on exactly one line of the file; ``:after:`` quotes that many more
-    lines after each found line. The quote's caption gives the file and line
-    numbers; lines that are not adjacent are separated by ``...``.
+    lines of code after each found line (with the comments between them; see
+    ``toynet_quotes``). The quote's caption gives the file and line numbers;
+    lines that are not adjacent are separated by ``...``.
     """
 
     required_arguments = 1
@@ -39,23 +41,13 @@ class SourceLines(SphinxDirective):
         path = ROOT / relative
         self.env.note_dependency(str(path))
         lines = path.read_text(encoding="utf-8").splitlines()
-        wanted = set()
-        for text in filter(None, map(str.strip, self.options["find"].splitlines())):
-            found = [i for i, line in enumerate(lines) if text in line]
-            if len(found) != 1:
-                raise self.error(
-                    f"{text!r} is on {len(found)} lines of {relative}, not exactly one"
-                )
-            wanted.update(range(found[0], found[0] + 1 + self.options.get("after", 0)))
-        chosen = sorted(wanted)
-        indent = min(len(lines[i]) - len(lines[i].lstrip()) for i in chosen)
-        quoted, previous = [], None
-        for i in chosen:
-            if previous is not None and i != previous + 1:
-                quoted.append("...")
-            quoted.append(lines[i][indent:])
-            previous = i
-        block = nodes.literal_block("\n".join(quoted), "\n".join(quoted))
+        finds = list(filter(None, map(str.strip, self.options["find"].splitlines())))
+        try:
+            chosen = quoted_lines(lines, finds, self.options.get("after", 0), relative)
+        except ValueError as exc:
+            raise self.error(str(exc)) from None
+        text = quote(lines, chosen)
+        block = nodes.literal_block(text, text)
         block["language"] = "python"
         numbers = [str(i + 1) for i in chosen]
         label = "line" if len(numbers) == 1 else "lines"

@@ -3,9 +3,10 @@
 * ``ExampleOrder``: the order of the gallery (sphinx-gallery sort key).
 * The benchmarks page: ``benchmarks/RESULTS.md``, when it exists, converted to
   reStructuredText in ``docs/_generated/benchmarks.inc`` (with
-  ``benchmarks/results.png`` beside it); a note when it does not. The
-  environment variable ``TOYNET_BENCHMARKS_DIR`` names another folder to
-  take them from.
+  ``benchmarks/results.png`` beside it); a note when it does not. Its
+  small-calls rows of ``predict_proba`` become the Deploying page's latency
+  table, ``docs/_generated/serving.inc``. The environment variable
+  ``TOYNET_BENCHMARKS_DIR`` names another folder to take them from.
 * The API page: every name of ``sklearn_toynet.__all__`` that ``api.rst`` does
   not list itself is documented from ``docs/_generated/api_more.inc``, so a new
   public name is never silently left out.
@@ -14,6 +15,8 @@
   content, not by line number), links to scikit-learn's pages built offline,
   and the checks that no example prints a warning or a local path and that
   no page needs math from MathJax or anything else from the network.
+* Signatures: ``dtype=np.float32`` and ``UNCHANGED`` as defaults, not their
+  reprs (``<class 'numpy.float32'>``, ``'$UNCHANGED$'``).
 * Docstrings: attribute names in numpydoc types are quoted, and the
   docstrings that scikit-learn gives our estimators (``score``,
   ``set_fit_request``, ...) lose their references to scikit-learn's own user
@@ -25,7 +28,7 @@ import re
 import shutil
 from pathlib import Path
 
-from toynet_benchmarks import _escape, markdown_to_rst, readers_results
+from toynet_benchmarks import _escape, markdown_to_rst, readers_results, serving_table
 from toynet_checks import (
     SourceLines,
     check_example_output,
@@ -99,9 +102,30 @@ def write_benchmarks(app=None):
                 "\n.. figure:: /_generated/results.png\n"
                 "   :alt: every benchmark ratio against its target\n"
                 "   :width: 100%\n\n"
-                "   Every measured ratio (bar) with its target (tick).\n"
+                "   Every ratio that has a target: the bar is the measured ratio,\n"
+                "   green where it met its target and red where it missed it; the\n"
+                "   black tick is the target.\n"
             )
     _write_if_changed(target, body)
+    write_serving(results)
+
+
+def write_serving(results):
+    """Write ``_generated/serving.inc``: the Deploying page's latency table."""
+    table = (
+        serving_table(results.read_text(encoding="utf-8"))
+        if results.is_file()
+        else None
+    )
+    if table is None:
+        body = (
+            ".. note::\n\n"
+            "   No small-calls results were found in ``benchmarks/RESULTS.md``\n"
+            "   when these pages were built: run ``python -m benchmarks``.\n"
+        )
+    else:
+        body = markdown_to_rst(table)
+    _write_if_changed(GENERATED / "serving.inc", body)
 
 
 # -- API coverage -------------------------------------------------------------------
@@ -181,6 +205,24 @@ def fix_docstring(app, what, name, obj, options, lines):
         lines[i] = line
 
 
+# Default values as autodoc writes them, and as a reader would: numpy's types
+# by their usual name, scikit-learn's "leave the request unchanged" sentinel by
+# the name its docstrings give it.
+_SIGNATURE_DEFAULTS = [
+    (re.compile(r"<class 'numpy\.(\w+)'>"), r"np.\1"),
+    (re.compile(r"'\$UNCHANGED\$'"), "UNCHANGED"),
+]
+
+
+def fix_signature(app, what, name, obj, options, signature, return_annotation):
+    """Signatures show ``dtype=np.float32``, not ``<class 'numpy.float32'>``."""
+    if signature is None:
+        return None
+    for pattern, replacement in _SIGNATURE_DEFAULTS:
+        signature = pattern.sub(replacement, signature)
+    return signature, return_annotation
+
+
 def setup(app):
     app.add_directive("toynet-lines", SourceLines)
     app.connect("missing-reference", link_sklearn)
@@ -190,4 +232,5 @@ def setup(app):
     app.connect("builder-inited", write_benchmarks, priority=100)
     app.connect("builder-inited", write_api_more, priority=100)
     app.connect("autodoc-process-docstring", fix_docstring, priority=100)
+    app.connect("autodoc-process-signature", fix_signature, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
