@@ -11,6 +11,7 @@ from threadpoolctl import threadpool_limits
 from . import _contenders as C
 from . import (
     suite_accuracy,
+    suite_arrays,
     suite_epoch,
     suite_memory,
     suite_small,
@@ -48,6 +49,12 @@ FULL = {
     "cv_datasets": ["iris", "wine", "breast_cancer", "digits"],
     "smallfit_datasets": ["iris", "wine", "breast_cancer", "digits"],
     "grid_repeats": 3,
+    # Array libraries: NumPy vs PyTorch (CPU; CUDA and 1,000,000 rows with a GPU).
+    "arrays_n": 50_000,
+    "arrays_n_gpu": 1_000_000,
+    "arrays_epochs": 1,
+    "arrays_hidden": [(100,), (256, 256)],
+    "arrays_predict_n": 100_000,
 }
 
 QUICK = {
@@ -69,6 +76,9 @@ QUICK = {
     "cv_datasets": ["iris", "wine", "breast_cancer"],
     "smallfit_datasets": ["iris", "digits"],
     "grid_repeats": 1,
+    "arrays_n": 10_000,
+    "arrays_n_gpu": 200_000,
+    "arrays_predict_n": 20_000,
 }
 
 SUITES = {
@@ -80,6 +90,7 @@ SUITES = {
     "accuracy": suite_accuracy.run,
     "smalldata": suite_smalldata.run,  # small fits, threads, the gallery's search
     "smallcalls": suite_smallcalls.run,  # 1-row / 100-row calls, partial_fit
+    "arrays": suite_arrays.run,  # NumPy vs PyTorch tensors (CPU, CUDA if present)
 }
 
 

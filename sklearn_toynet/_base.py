@@ -12,6 +12,7 @@ the state only when all of it succeeded. Prediction's entry points are in
 
 import copy
 import warnings
+from contextlib import nullcontext
 from functools import partial
 from numbers import Integral, Real
 
@@ -22,6 +23,14 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._activations import HIDDEN_ACTIVATIONS
+from ._array_api import (
+    check_same_namespace,
+    float_dtypes,
+    is_numpy,
+    numpy_dtype,
+    to_device_of,
+    to_numpy,
+)
 from ._callbacks import CallbackSupportMixin, EpochHooks, NoHooks
 from ._continued import forget_scratch, scratch
 from ._fast_input import fast_validated
@@ -31,7 +40,7 @@ from ._network import BatchNormState, Network
 from ._optimizers import SGD, Adam
 from ._predicting import PredictingMixin
 from ._state import Data, FitState, TrainingSettings
-from ._threads import limited_blas
+from ._threads import limited_blas, limited_device_threads
 from ._training import Workspace, fit_lbfgs, fit_stochastic
 from ._validation import (
     ValidationMonitor,
@@ -229,12 +238,18 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         units = [data.X.shape[1], *hidden, data.Y.shape[1]]
         with (
             limited_blas(settings.batch_size, units, fit=True),
+            nullcontext()
+            if isinstance(data.X, np.ndarray)
+            else limited_device_threads(data.X, settings.batch_size, units),
             np.errstate(
                 over="ignore", invalid="ignore", divide="ignore", under="ignore"
             ),
         ):
             if lbfgs:
                 fit_lbfgs(state, net, flat, data, settings, hooks)
+            elif not isinstance(flat, np.ndarray):  # another array library
+                workspace = Workspace(net, flat)
+                fit_stochastic(state, net, data, settings, workspace, hooks, monitor)
             else:
                 kept = scratch(self)
                 workspace = Workspace.reuse(kept.workspace, net, flat)
@@ -268,9 +283,15 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             y_numeric=is_regressor(self),
-            dtype=(np.float64, np.float32),
+            dtype=float_dtypes(X),
             reset=first_call,
         )
+        if not first_call:  # the fitted weights' namespace and device, or refuse
+            check_same_namespace(X, self, "partial_fit" if incremental else "fit")
+        if not is_numpy(X):
+            # Another array library (array API dispatch): labels are coded on
+            # the host, once a call, and the targets move to X's device.
+            return self._validated_plain_targets(X, y, first_call, incremental, classes)
         if y.ndim == 2 and y.shape[1] == 1:
             # As MLP: a column y is 1-D y, with a DataConversionWarning.
             y = column_or_1d(y, warn=True)
@@ -282,8 +303,40 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             targets.check_continued(y, same_classes=self.warm_start and not incremental)
         return X, targets.encode(y, X.dtype), targets
 
+    def _validated_plain_targets(self, X, y, first_call, incremental, classes):
+        """``_validated_targets`` for ``X`` of another array library.
+
+        ``y`` goes to the host (scikit-learn's rule: everything follows ``X``,
+        so ``y`` may come from anywhere), is checked and coded there exactly
+        as NumPy's ``y`` is, and the coded targets move to ``X``'s device in
+        its dtype. ``classes_`` lives on that device too when the labels are
+        numbers (strings stay NumPy's), as scikit-learn's array API
+        classifiers keep them.
+        """
+        y = to_numpy(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if first_call:
+            targets = self._target_coding = self._new_targets(y, classes)
+            if targets.classes is not None:
+                self.classes_ = targets.classes_like(X)
+        else:
+            targets = self._target_coding
+            targets.check_continued(y, same_classes=self.warm_start and not incremental)
+        return X, to_device_of(targets.encode(y, np.float64), X), targets
+
     def _sample_weight(self, X, y, sample_weight):
         """``sample_weight`` checked, times ``class_weight``'s (a classifier's)."""
+        if not is_numpy(X):
+            # Checked and weighed on the host as for NumPy's X (of X's dtype),
+            # then moved to X's device.
+            host_X = np.empty((X.shape[0], 0), numpy_dtype(X))
+            if hasattr(y, "__dlpack__"):
+                y = to_numpy(y)
+            if hasattr(sample_weight, "__dlpack__"):
+                sample_weight = to_numpy(sample_weight)
+            weights = self._sample_weight(host_X, y, sample_weight)
+            return None if weights is None else to_device_of(weights, X)
         class_weight = getattr(self, "class_weight", None)
         if class_weight is not None:
             sample_weight = self._target_coding.weights(class_weight, y, sample_weight)
@@ -324,16 +377,23 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         dtype = data.X.dtype
         units = [data.X.shape[1], *hidden, data.Y.shape[1]]
         coefs, intercepts = init_weights(
-            units, self.init, self.activation, self.fit_intercept, rng, dtype
+            units, self.init, self.activation, self.fit_intercept, rng, dtype, data.X
         )
         # Early stopping applies to the stochastic solvers only (as MLP).
         early = self.early_stopping and self.solver != "lbfgs"
+        batch_norm = None
+        if self.batch_norm:
+            if is_numpy(data.X):
+                batch_norm = BatchNormState.fresh(hidden, dtype)
+            else:  # made on the host, moved to the device
+                batch_norm = BatchNormState.fresh(hidden, np.float64)
+                batch_norm = batch_norm.__sklearn_array_api_convert__(
+                    lambda a: to_device_of(a, data.X)
+                )
         return FitState(
             coefs_=coefs,
             intercepts_=intercepts,
-            batch_norm_=BatchNormState.fresh(hidden, dtype)
-            if self.batch_norm
-            else None,
+            batch_norm_=batch_norm,
             n_layers_=len(units),
             n_outputs_=data.Y.shape[1],
             out_activation_=targets.out_activation,
@@ -371,7 +431,8 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         changed.
         """
         state = FitState.of(self)
-        if self.coefs_[0].dtype == dtype:
+        # Another array library's fit continues from a deep copy: no spares.
+        if isinstance(self.coefs_[0], np.ndarray) and self.coefs_[0].dtype == dtype:
             continuation = scratch(self).continue_from(
                 state, fit_intercept=self.fit_intercept, lbfgs=lbfgs
             )
@@ -472,4 +533,5 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.array_api_support = True
         return tags

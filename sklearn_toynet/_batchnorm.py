@@ -40,6 +40,10 @@ def batch_norm_forward(
     and its row as its mean: no estimate of the data's statistics, so it leaves
     the running ones alone.
     """
+    if not isinstance(Z, np.ndarray):  # another array library: the plain path
+        return _plain_forward(
+            Z, gamma, beta, running_mean, running_var, train, momentum, sample_weight
+        )
     row_share = 1.0 / Z.shape[0]
     if not train:
         mean, var = running_mean, running_var
@@ -71,6 +75,8 @@ def batch_norm_backward(cache, delta):
     loss's row weights (1/n, or the sample weights), so ``row_share`` enters only
     through the statistics' own dependence on every row.
     """
+    if not isinstance(delta, np.ndarray):
+        return _plain_backward(cache, delta)
     grad_gamma = np.einsum("ij,ij->j", delta, cache.Z_hat)
     grad_beta = delta.sum(axis=0)
     # d Z_hat, then through the mean and variance that every row shares.
@@ -78,4 +84,48 @@ def batch_norm_backward(cache, delta):
     shared = delta_hat.sum(axis=0) + cache.Z_hat * grad_gamma * cache.gamma
     delta_Z = delta_hat - cache.row_share * shared
     delta_Z *= cache.inv_std
+    return delta_Z, grad_gamma, grad_beta
+
+
+# -- The plain path: arrays of any other Array API library --------------------------
+
+
+def _plain_forward(Z, gamma, beta, running_mean, running_var, train, momentum, sw):
+    """``batch_norm_forward`` in ``Z``'s namespace; running statistics in place."""
+    from ._array_api import namespace
+
+    xp = namespace(Z)
+    row_share = 1.0 / Z.shape[0]
+    if not train:
+        mean, var = running_mean, running_var
+    else:
+        if sw is None:
+            mean, var = xp.mean(Z, axis=0), xp.var(Z, axis=0)
+            n_rows = Z.shape[0]
+        else:
+            row_share = xp.reshape(sw / xp.sum(sw), (-1, 1))
+            mean = xp.sum(row_share * Z, axis=0)
+            var = xp.sum(row_share * (Z - mean) ** 2, axis=0)
+            n_rows = int(xp.sum(xp.astype(sw != 0, xp.int64)))
+        if momentum is not None and n_rows > 1:
+            running_mean *= 1 - momentum
+            running_mean += momentum * mean
+            running_var *= 1 - momentum
+            running_var += momentum * var
+    inv_std = 1 / xp.sqrt(var + EPSILON)
+    Z_hat = (Z - mean) * inv_std
+    out = Z_hat * gamma + beta
+    cache = BatchNormCache(Z_hat, inv_std, gamma, row_share) if train else None
+    return out, cache
+
+
+def _plain_backward(cache, delta):
+    from ._array_api import namespace
+
+    xp = namespace(delta)
+    grad_gamma = xp.sum(delta * cache.Z_hat, axis=0)
+    grad_beta = xp.sum(delta, axis=0)
+    delta_hat = delta * cache.gamma
+    shared = xp.sum(delta_hat, axis=0) + cache.Z_hat * grad_gamma * cache.gamma
+    delta_Z = (delta_hat - cache.row_share * shared) * cache.inv_std
     return delta_Z, grad_gamma, grad_beta

@@ -5,6 +5,7 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
+from ._array_api import namespace, to_numpy
 from ._base import BaseToyNet, _has_stochastic_solver
 from ._params import SHARED_PARAMETERS, entries, with_parameters
 from ._targets import ClassTargets
@@ -171,7 +172,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
                     "classes must be passed on the first call to partial_fit."
                 )
         elif classes is not None and not np.array_equal(
-            np.unique(classes), self.classes_
+            np.unique(classes), to_numpy(self.classes_)
         ):
             raise ValueError(
                 f"`classes={classes!r}` is not the same as on last call to "
@@ -209,7 +210,15 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             Class probabilities in the order of ``classes_``; rows sum to 1
             (for multilabel targets, each label's own probability).
         """
-        P = self._forward_output(X)
+        return self._proba(X, "predict_proba")
+
+    def _proba(self, X, method):
+        P = self._forward_output(X, method)
+        if not isinstance(P, np.ndarray):  # another array library
+            xp = namespace(P)
+            if self.classes_.shape[0] == 1:
+                return xp.ones_like(P)
+            return xp.concat([1 - P, P], axis=1) if P.shape[1] == 1 else P
         if len(self.classes_) == 1:
             # The only class seen is certain: one column, as ``classes_``.
             return np.ones_like(P)
@@ -230,7 +239,10 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         log_proba : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """
-        proba = self.predict_proba(X)
+        proba = self._proba(X, "predict_log_proba")
+        if not isinstance(proba, np.ndarray):  # another array library
+            with np.errstate(divide="ignore"):  # array-api-strict computes in NumPy
+                return namespace(proba).log(proba)
         with np.errstate(divide="ignore"):
             return np.log(proba, out=proba)
 

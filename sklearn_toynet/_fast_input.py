@@ -31,6 +31,7 @@ def fast_validated(est, X):
         or X.ndim != 2
         or X.dtype not in _FLOATS
         or "coefs_" not in params
+        or type(params["coefs_"][0]) is not np.ndarray  # fitted on another library
         or "feature_names_in_" in params
         or X.shape[0] < 1
         or X.shape[1] != params.get("n_features_in_")

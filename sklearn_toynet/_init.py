@@ -1,7 +1,9 @@
 """Weight initialization: the blog's uniform draw and MLPClassifier's Glorot.
 
-Pure numpy. The draws come from the estimator's seeded ``RandomState`` in
-MLPClassifier's order, so that the same ``random_state`` gives MLP's weights.
+The draws come from the estimator's seeded NumPy ``RandomState`` in
+MLPClassifier's order, so that the same ``random_state`` gives MLP's weights;
+for input of another array library they are then moved to its device, so the
+same ``random_state`` gives the same weights in every namespace.
 """
 
 import numpy as np
@@ -9,7 +11,7 @@ import numpy as np
 from ._activations import per_layer
 
 
-def init_weights(layer_units, init, activation, fit_intercept, rng, dtype):
+def init_weights(layer_units, init, activation, fit_intercept, rng, dtype, like=None):
     """Draw ``coefs`` (fan_in x fan_out) and ``intercepts`` for every layer.
 
     ``"uniform"`` is the blog's ``2 * random((fan_in, fan_out)) - 1``, drawn layer
@@ -18,8 +20,14 @@ def init_weights(layer_units, init, activation, fit_intercept, rng, dtype):
     hidden layer) of the layer the weights feed, the last hidden one's for the
     output layer, as MLP uses its one activation there too. Intercepts are drawn
     after their layer's weights, and are zeros (and never drawn) without
-    ``fit_intercept``.
+    ``fit_intercept``. ``like``: an array of another library (see
+    ``_array_api``) whose namespace and device the weights move to, in ``dtype``.
     """
+    plain = like is not None and not isinstance(like, np.ndarray)
+    if plain:  # drawn as for float64 NumPy input, then moved (and cast)
+        from ._array_api import is_numpy, to_device_of
+
+        plain, dtype = not is_numpy(like), np.float64 if not is_numpy(like) else dtype
     coefs, intercepts = [], []
     names = per_layer(activation, len(layer_units) - 2) or [activation]
     for i, (fan_in, fan_out) in enumerate(zip(layer_units[:-1], layer_units[1:])):
@@ -36,4 +44,7 @@ def init_weights(layer_units, init, activation, fit_intercept, rng, dtype):
             b = np.zeros(fan_out)
         coefs.append(W.astype(dtype, copy=False))
         intercepts.append(b.astype(dtype, copy=False))
+    if plain:
+        coefs = [to_device_of(W, like) for W in coefs]
+        intercepts = [to_device_of(b, like) for b in intercepts]
     return coefs, intercepts

@@ -160,6 +160,10 @@ def loss_and_delta(loss, out_activation, Y, P, sample_weight=None, **loss_params
     plain sum over rows. ``loss_params`` are the loss's own parameters
     (``huber_delta=`` for "huber", ``quantile=`` for "quantile").
     """
+    if not isinstance(P, np.ndarray):  # another array library: the plain path
+        return _plain_loss_and_delta(
+            loss, out_activation, Y, P, sample_weight, **loss_params
+        )
     # The blog's ``l2_error``, with the sign flipped to point uphill.
     delta = P - Y
     name = (
@@ -190,6 +194,99 @@ def loss_and_delta(loss, out_activation, Y, P, sample_weight=None, **loss_params
         DERIVATIVES[out_activation](P, delta)
     delta *= row_scale
     return value, delta
+
+
+# -- The plain path: arrays of any other Array API library --------------------------
+# The same losses and gradients in the array's namespace, returning new arrays
+# (see ``_activations``' plain path).
+
+
+def _xp(array):
+    from ._array_api import namespace
+
+    return namespace(array)
+
+
+def _plain_poisson(Y, P, error):
+    xp = _xp(P)
+    P = xp.clip(P, min=float(xp.finfo(P.dtype).smallest_normal))
+    positive, ones = Y > 0, xp.ones_like(Y)
+    Y_log_Y = xp.where(positive, Y * xp.log(xp.where(positive, Y, ones)), 0 * ones)
+    return Y_log_Y - Y * xp.log(P) - Y + P
+
+
+def _plain_huber(Y, P, error, *, huber_delta):
+    size = _xp(error).abs(error)
+    m = _xp(error).clip(size, max=huber_delta)
+    return (size - 0.5 * m) * m
+
+
+def _plain_log_loss(Y, P, error):
+    xp = _xp(P)
+    return -xp.log(xp.clip(1 - xp.abs(error), min=float(xp.finfo(P.dtype).eps)))
+
+
+def _plain_categorical_log_loss(Y, P, error):
+    xp = _xp(P)
+    p_true = xp.sum(Y * P, axis=1)
+    return -xp.log(xp.clip(p_true, min=float(xp.finfo(P.dtype).eps)))
+
+
+PLAIN_LOSSES = {
+    "log_loss": _plain_log_loss,
+    "categorical_log_loss": _plain_categorical_log_loss,
+    "squared_error": squared_error,
+    "poisson": _plain_poisson,
+    "absolute_error": lambda Y, P, error: _xp(error).abs(error),
+    "huber": _plain_huber,
+    "quantile": lambda Y, P, error, *, quantile: _xp(error).maximum(
+        (1 - quantile) * error, -quantile * error
+    ),
+}
+
+
+def _plain_quantile_gradient(error, *, quantile):
+    xp = _xp(error)
+    zero = xp.zeros_like(error)
+    below = xp.where(error < 0, zero - quantile, zero)
+    return xp.where(error > 0, zero + (1 - quantile), below)
+
+
+PLAIN_ERROR_GRADIENTS = {
+    "absolute_error": lambda error: _xp(error).sign(error),
+    "huber": lambda error, *, huber_delta: _xp(error).clip(
+        error, min=-huber_delta, max=huber_delta
+    ),
+    "quantile": _plain_quantile_gradient,
+}
+
+
+def _plain_loss_and_delta(loss, out_activation, Y, P, sample_weight, **loss_params):
+    """``loss_and_delta`` for arrays of another library, in their namespace."""
+    from ._activations import PLAIN_DERIVATIVES
+
+    xp = _xp(P)
+    delta = xp.subtract(P, Y)  # P - Y, as the NumPy path's l2_error
+    name = (
+        "categorical_log_loss"
+        if (loss, out_activation) == ("log_loss", "softmax")
+        else loss
+    )
+    n = P.shape[0]
+    per_entry = PLAIN_LOSSES[name](Y, P, delta, **loss_params)
+    if sample_weight is None:
+        value = float(xp.sum(per_entry)) / n
+        row_scale = 1.0 / n
+    else:
+        per_sample = xp.sum(xp.reshape(per_entry, (n, -1)), axis=1)
+        total = float(xp.sum(sample_weight))
+        value = float(xp.sum(per_sample * sample_weight)) / total
+        row_scale = xp.reshape(sample_weight / total, (-1, 1))
+    if loss in PLAIN_ERROR_GRADIENTS:
+        delta = PLAIN_ERROR_GRADIENTS[loss](delta, **loss_params)
+    if (loss, out_activation) not in CANONICAL:
+        delta = PLAIN_DERIVATIVES[out_activation](P, delta)
+    return value, delta * row_scale
 
 
 @dataclass(frozen=True)

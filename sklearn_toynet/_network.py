@@ -1,6 +1,6 @@
 """A fully connected network: its weights, forward pass and backward pass.
 
-Pure numpy, no scikit-learn. The names follow the blog post: activations
+No scikit-learn estimator code. The names follow the blog post: activations
 ``A[0] = X`` (the blog's ``l0``), ``A[1]`` (``l1``), ...; weights ``coefs[i]``
 (``syn0``, ``syn1``); ``delta`` is the error of a layer scaled by the slope of its
 activation (``l1_delta``).
@@ -10,6 +10,11 @@ and the ONNX graph's (:mod:`._onnx_graph`). Inputs near the float limit stay
 finite through saturated layers: each layer's input is clipped to
 :func:`input_bound` and its pre-activations to :func:`big`, and
 ``Network.predict`` computes again that way the rows whose plain pass overflowed.
+
+Arrays of another Array API library (PyTorch, CuPy, array-api-strict; see
+``_array_api``) take a plain path in their namespace: the ``PLAIN_*``
+activation tables, no ``out=`` buffers, no chunks; the trainable arrays are
+views of one flat buffer there too.
 """
 
 from dataclasses import dataclass, field, replace
@@ -18,13 +23,8 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import (
-    ACTIVATIONS,
-    DERIVATIVES,
-    NEEDS_Z,
-    OUTPUT_ACTIVATIONS,
-    per_layer,
-)
+from ._activations import DERIVATIVES, NEEDS_Z, per_layer, tables
+from ._array_api import astype, copy_of, namespace, to_device_of
 from ._batchnorm import batch_norm_backward, batch_norm_forward
 
 
@@ -65,6 +65,12 @@ class BatchNormState:
             running_vars=[o.copy() for o in ones],
         )
 
+    def __sklearn_array_api_convert__(self, converter):
+        """A copy with every array converted (scikit-learn's ``move_estimator_to``)."""
+        return type(self)(
+            *([converter(a) for a in arrays] for arrays in vars(self).values())
+        )
+
 
 @dataclass
 class ForwardCache:
@@ -89,7 +95,8 @@ def _matmul(A, W, out=None):
             # 3x faster than np.matmul at this shape, with the same products.
             return np.dot(A, W, out=out)
         return np.matmul(A, W, out=out)
-    result = np.asarray(A @ W)
+    # A sparse matrix's product (a NumPy matrix), or another array library's.
+    result = np.asarray(A @ W) if sp.issparse(A) else A @ W
     if out is None:
         return result
     out[...] = result
@@ -99,6 +106,13 @@ def _matmul(A, W, out=None):
 def views_of(flat, arrays):
     """Consecutive views of ``flat`` shaped like ``arrays``."""
     views, start = [], 0
+    if not isinstance(flat, np.ndarray):  # another array library
+        reshape = namespace(flat).reshape
+        for a in arrays:
+            size = int(np.prod(a.shape))
+            views.append(reshape(flat[start : start + size], a.shape))
+            start += size
+        return views
     for a in arrays:
         views.append(flat[start : start + a.size].reshape(a.shape))
         start += a.size
@@ -122,8 +136,24 @@ def input_bound(W, dtype=None):
     return big(dtype) / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
 
 
+def _plain_big(Z):
+    """``big`` of another array library's ``Z``."""
+    return float(namespace(Z).finfo(Z.dtype).max) / 4
+
+
+def _plain_input_bound(W, dtype):
+    """``input_bound`` of another array library's ``W``, computing in ``dtype``."""
+    xp = namespace(W)
+    W = xp.astype(W, xp.result_type(W.dtype, dtype))
+    column_sums = xp.sum(xp.abs(W), axis=0)
+    largest = float(xp.max(column_sums)) if column_sums.shape[0] else 0.0
+    return float(xp.finfo(dtype).max) / 4 / (1 + largest)
+
+
 def _clipped(A, bound):
     """A copy of ``A`` clipped to ``[-bound, bound]``; ``A`` may be sparse."""
+    if not isinstance(A, np.ndarray) and not sp.issparse(A):  # another library
+        return namespace(A).clip(A, min=-bound, max=bound)
     if sp.issparse(A):  # clip the stored values; zeros are within any bound
         A = A.copy()
         np.clip(A.data, -bound, bound, out=A.data)
@@ -132,8 +162,11 @@ def _clipped(A, bound):
 
 
 def _clip_to_big(Z):
-    """``Z`` clipped to within ``big`` in place: no sum of a few overflows."""
-    np.clip(Z, -big(Z.dtype), big(Z.dtype), out=Z)
+    """``Z`` clipped to within ``big`` (in place for NumPy's): no sum overflows."""
+    if not isinstance(Z, np.ndarray):  # another array library: a new array
+        bound = _plain_big(Z)
+        return namespace(Z).clip(Z, min=-bound, max=bound)
+    return np.clip(Z, -big(Z.dtype), big(Z.dtype), out=Z)
 
 
 # -- the plan: what one layer computes ------------------------------------------------
@@ -181,6 +214,8 @@ class Layer(NamedTuple):
 
     def input_bound(self, dtype=None):
         """The saturation bound of this layer's input (see :func:`input_bound`)."""
+        if not isinstance(self.W, np.ndarray):  # another array library
+            return _plain_input_bound(self.W, self.W.dtype if dtype is None else dtype)
         return input_bound(self.W, dtype)
 
 
@@ -210,6 +245,9 @@ class Network:
                 f"activation has {len(self.hidden_activations)} names for "
                 f"{n_hidden} hidden layers: {self.activation!r}."
             )
+        # NumPy's in-place functions, or another array library's plain ones:
+        # chosen once, by the weights' type (the data's, on a fit's path).
+        self._tables = tables(self.coefs[0])
 
     @classmethod
     def from_fitted(cls, est, state=None):
@@ -236,14 +274,12 @@ class Network:
         if self.coefs[0].dtype == dtype:
             return self
         bn = self.batch_norm
-        if bn is not None:
-            bn = BatchNormState(
-                *([a.astype(dtype) for a in arrays] for arrays in vars(bn).values())
-            )
+        if bn is not None:  # arrays of any library (see ``_array_api.astype``)
+            bn = bn.__sklearn_array_api_convert__(lambda a: astype(a, dtype))
         return replace(
             self,
-            coefs=[W.astype(dtype) for W in self.coefs],
-            intercepts=[b.astype(dtype) for b in self.intercepts],
+            coefs=[astype(W, dtype) for W in self.coefs],
+            intercepts=[astype(b, dtype) for b in self.intercepts],
             batch_norm=bn,
         )
 
@@ -289,7 +325,12 @@ class Network:
         by a view of the buffer: the optimizer then steps one array, not one per
         layer, with the same arithmetic.
         """
-        flat = np.concatenate([a.ravel() for a in self.params()])
+        params = self.params()
+        if isinstance(params[0], np.ndarray):
+            flat = np.concatenate([a.ravel() for a in params])
+        else:  # another array library
+            xp = namespace(params[0])
+            flat = xp.concat([xp.reshape(a, (-1,)) for a in params])
         self.use_buffer(flat)
         return flat
 
@@ -337,6 +378,7 @@ class Network:
         float limit.
         """
         cache = ForwardCache(A=[X], H=[X])
+        activations, output_activations, _ = self._tables
         for i, layer in enumerate(self.layers()):
             A_in = cache.A[-1]
             if saturate:
@@ -345,9 +387,9 @@ class Network:
             if layer.b is not None:
                 Z += layer.b
             if saturate:
-                _clip_to_big(Z)
+                Z = _clip_to_big(Z)
             if layer.is_output:
-                cache.A.append(OUTPUT_ACTIVATIONS[layer.activation](Z))
+                cache.A.append(output_activations[layer.activation](Z))
                 break
             if layer.batch_norm is not None:
                 Z, bn_cache = batch_norm_forward(
@@ -358,16 +400,22 @@ class Network:
                     sample_weight=sample_weight,
                 )
                 if saturate:
-                    _clip_to_big(Z)
+                    Z = _clip_to_big(Z)
                 cache.bn.append(bn_cache)
             # gelu and silu keep Z for their derivatives; the others overwrite it.
-            cache.Z.append(Z.copy() if train and layer.activation in NEEDS_Z else None)
-            H = ACTIVATIONS[layer.activation](Z)
+            keep_Z = train and layer.activation in NEEDS_Z
+            cache.Z.append(copy_of(Z) if keep_Z else None)
+            H = activations[layer.activation](Z)
             cache.H.append(H)
             if train and self.dropout > 0:
                 keep = 1.0 - self.dropout
-                mask = (rng.random_sample(H.shape) < keep).astype(H.dtype)
-                mask /= keep
+                # Drawn by NumPy in every namespace: one random_state, one model.
+                mask = rng.random_sample(H.shape) < keep
+                if isinstance(H, np.ndarray):
+                    mask = mask.astype(H.dtype)
+                    mask /= keep
+                else:  # moved to the device, where it is scaled
+                    mask = to_device_of(mask.astype(np.float64), H) / keep
                 cache.masks.append(mask)
                 H = H * mask
             cache.A.append(H)
@@ -382,6 +430,8 @@ class Network:
         """
         n = self.n_layers
         names = self.hidden_activations
+        _, _, derivatives = self._tables
+        plain = derivatives is not DERIVATIVES  # another array library
         grad_W = grads[:n]
         grad_b = grads[n : 2 * n] if self.fit_intercept else None
         if self.batch_norm is not None:
@@ -394,7 +444,9 @@ class Network:
             _matmul(cache.A[i].T, delta, out=grad_W[i])
             if l2_scale:
                 grad_W[i] += l2_scale * W
-            if self.fit_intercept:
+            if plain and self.fit_intercept:
+                grad_b[i][...] = namespace(delta).sum(delta, axis=0)
+            elif self.fit_intercept:
                 # A column sum as a product with ones: 2x faster than sum(axis=0).
                 np.matmul(np.ones(len(delta), delta.dtype), delta, out=grad_b[i])
             if i == 0:
@@ -405,7 +457,7 @@ class Network:
                 delta *= cache.masks[i - 1]
             # The blog's ``l1_delta = l1_error * nonlin(l1, deriv=True)``.
             slope_of = cache.Z[i - 1] if names[i - 1] in NEEDS_Z else cache.H[i]
-            DERIVATIVES[names[i - 1]](slope_of, delta)
+            delta = derivatives[names[i - 1]](slope_of, delta)
             if self.batch_norm is not None:
                 delta, grad_gamma[i - 1][...], grad_beta[i - 1][...] = (
                     batch_norm_backward(cache.bn[i - 1], delta)
@@ -443,6 +495,8 @@ class Network:
         output : ndarray of shape (n_samples, n_outputs), or list of ndarray
             The output layer's activations; with ``every_layer``, the list.
         """
+        if not isinstance(X, np.ndarray) and not sp.issparse(X):
+            return self._plain_predict(X, every_layer)
         if every_layer:
             layers = self.forward(X).A
         else:
@@ -472,6 +526,27 @@ class Network:
         # Paired from the output back: ``returned`` may hold the output only.
         for A, S in zip(returned[::-1], saturated[::-1]):
             A[rows] = S
+
+    def _plain_predict(self, X, every_layer):
+        """``predict`` for another array library: one pass, no chunks.
+
+        Rows not finite anywhere in what is returned take the saturated pass's
+        values (computed over every row, only when some row needs it).
+        """
+        xp = namespace(X)
+        layers = self.forward(X).A
+        returned = layers[1:] if every_layer else layers[-1:]
+        finite = [xp.all(xp.isfinite(A), axis=1) for A in returned]
+        overflowed = ~finite[0]
+        for rows in finite[1:]:
+            overflowed = overflowed | ~rows
+        if bool(xp.any(overflowed)):
+            saturated = self.forward(X, saturate=True).A
+            overflowed = xp.reshape(overflowed, (-1, 1))
+            layers = layers[:1] + [
+                xp.where(overflowed, S, A) for A, S in zip(layers[1:], saturated[1:])
+            ]
+        return layers if every_layer else layers[-1]
 
     def _output_in_chunks(self, X, chunk_elements):
         """The plain pass's output layer, ``chunk_rows`` rows at a time."""

@@ -2,13 +2,37 @@
 
 Same rules and hyperparameters as scikit-learn's MLP solvers ("sgd" with
 momentum, Nesterov momentum and learning-rate schedules; "adam"), written to
-update in place so an epoch allocates nothing per parameter.
+update in place so an epoch allocates nothing per parameter. Parameters of
+another Array API library (see ``_array_api``) take a plain path with the same
+arithmetic in their namespace, still updating the parameters in place.
 """
+
+import copy
+import math
 
 import numpy as np
 
 
-class SGD:
+def _zeros_like(a):
+    if isinstance(a, np.ndarray):
+        return np.zeros_like(a)
+    from ._array_api import namespace
+
+    return namespace(a).zeros_like(a)
+
+
+class _Moments:
+    """What both optimizers share: their moments, moved by scikit-learn's helpers."""
+
+    def __sklearn_array_api_convert__(self, converter):
+        """A copy with its moment arrays converted (``move_estimator_to``)."""
+        new = copy.copy(self)
+        for name in self.MOMENTS:
+            setattr(new, name, [converter(a) for a in getattr(self, name)])
+        return new
+
+
+class SGD(_Moments):
     """Stochastic gradient descent with (Nesterov) momentum and a schedule.
 
     ``learning_rate`` is "constant", "invscaling" (``lr_init / (t + 1) **
@@ -31,7 +55,7 @@ class SGD:
         self.momentum = momentum
         self.nesterov = nesterov
         self.power_t = power_t
-        self.velocities = [np.zeros_like(p) for p in params]
+        self.velocities = [_zeros_like(p) for p in params]
 
     #: The per-parameter arrays the optimizer carries from step to step.
     MOMENTS = ("velocities",)
@@ -49,6 +73,8 @@ class SGD:
         None entry of the moments' list gets new arrays.
         """
         lr, mu = self.learning_rate, self.momentum
+        if not isinstance(params[0], np.ndarray):
+            return self._plain_update(params, grads)
         if mu == 0:
             # Plain gradient descent: the blog's ``syn0 += ...``, downhill:
             # ``param -= step`` (``new_param`` is ``param`` but in the first step
@@ -73,6 +99,25 @@ class SGD:
             param += step
         self.velocities = list(new_velocities[0])
 
+    def _plain_update(self, params, grads):
+        """``update`` for another array library: the same steps, in its namespace."""
+        # In place, as NumPy's (the standard's in-place operators): the moments
+        # are the fit's own (a continued fit of another library deep-copies
+        # them), the gradients scratch.
+        lr, mu = self.learning_rate, self.momentum
+        for param, step, velocity in zip(params, grads, self.velocities):
+            step *= lr
+            if mu == 0:
+                param -= step
+                continue
+            velocity *= mu
+            velocity -= step
+            if self.nesterov:
+                param -= step
+                param += velocity * mu
+            else:
+                param += velocity
+
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
             self.learning_rate = (
@@ -95,7 +140,7 @@ class SGD:
         return False
 
 
-class Adam:
+class Adam(_Moments):
     """Adam (Kingma & Ba, 2014) with bias-corrected step size."""
 
     def __init__(
@@ -107,8 +152,8 @@ class Adam:
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.first_moments = [np.zeros_like(p) for p in params]
-        self.second_moments = [np.zeros_like(p) for p in params]
+        self.first_moments = [_zeros_like(p) for p in params]
+        self.second_moments = [_zeros_like(p) for p in params]
 
     MOMENTS = ("first_moments", "second_moments")
 
@@ -122,6 +167,8 @@ class Adam:
         ``into``: as for :meth:`SGD.update`, with the new first and second
         moments, in that order.
         """
+        if not isinstance(params[0], np.ndarray):
+            return self._plain_update(params, grads)
         new_params, (new_firsts, new_seconds) = _targets(self, params, into)
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
@@ -152,6 +199,32 @@ class Adam:
             step *= self.learning_rate
             np.subtract(param, step, out=new_param)
         self.first_moments, self.second_moments = list(new_firsts), list(new_seconds)
+
+    def _plain_update(self, params, grads):
+        """``update`` for another array library: the same steps, in its namespace."""
+        from ._array_api import namespace
+
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        self.learning_rate = float(
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        # In place, as NumPy's (see SGD._plain_update), in NumPy's order.
+        for param, grad, m, v in zip(
+            params, grads, self.first_moments, self.second_moments
+        ):
+            xp = namespace(param)
+            m *= b1
+            m += (1 - b1) * grad
+            v *= b2
+            grad *= grad
+            grad *= 1 - b2
+            v += grad
+            step = xp.sqrt(v)
+            step += self.epsilon
+            step = m / step
+            step *= self.learning_rate
+            param -= step
 
     def iteration_ends(self, time_step):
         pass
@@ -212,12 +285,33 @@ def clip_grad_norm(grads, max_norm):
     their largest entry, so clipping still scales them down instead of
     multiplying them by ``max_norm / inf = 0`` (and ``inf * 0`` into NaN).
     """
+    if not isinstance(grads[0], np.ndarray):
+        return _plain_clip_grad_norm(grads, max_norm)
     norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
     if not np.isfinite(norm):
         unit = max(float(np.abs(g).max(initial=0)) for g in grads)
         if np.isfinite(unit) and unit > 0:
             norm = unit * float(
                 np.sqrt(sum(float(np.vdot(g / unit, g / unit)) for g in grads))
+            )
+    if norm > max_norm:
+        scale = max_norm / norm
+        for g in grads:
+            g *= scale
+    return norm
+
+
+def _plain_clip_grad_norm(grads, max_norm):
+    """``clip_grad_norm`` for another array library, in its namespace."""
+    from ._array_api import namespace
+
+    xp = namespace(grads[0])
+    norm = math.sqrt(sum(float(xp.sum(g * g)) for g in grads))
+    if not math.isfinite(norm):
+        unit = max((float(xp.max(xp.abs(g))) for g in grads if g.shape[0]), default=0.0)
+        if math.isfinite(unit) and unit > 0:
+            norm = unit * math.sqrt(
+                sum(float(xp.sum((g / unit) * (g / unit))) for g in grads)
             )
     if norm > max_norm:
         scale = max_norm / norm

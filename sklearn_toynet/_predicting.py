@@ -8,8 +8,9 @@ computed in, and the forward pass under the call's BLAS thread limit.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._array_api import check_same_namespace, float_dtypes, is_numpy, namespace
 from ._fast_input import fast_validated
-from ._threads import limited_blas
+from ._threads import limited_blas, limited_device_threads
 
 
 class PredictingMixin:
@@ -18,7 +19,7 @@ class PredictingMixin:
     Needs the fitted attributes and ``self._network(state)``.
     """
 
-    def _validated_input(self, X):
+    def _validated_input(self, X, method="predict"):
         """``X`` checked against the fitted model, and the network to run it.
 
         As MLP, by numpy's promotion: float64 input meets float32 weights in
@@ -40,17 +41,25 @@ class PredictingMixin:
                     self,
                     X,
                     accept_sparse=["csr", "csc"],
-                    dtype=(np.float64, np.float32),
+                    dtype=float_dtypes(X),
                     reset=False,
                 )
+            check_same_namespace(X, self, method)
+            if not is_numpy(X):  # another array library: its own promotion
+                xp = namespace(X)
+                dtype = xp.result_type(X.dtype, self.coefs_[0].dtype)
+                return xp.astype(X, dtype, copy=False), self._network(dtype=dtype)
         dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
         return X.astype(dtype, copy=False), self._network(dtype=dtype)
 
-    def _forward_output(self, X):
-        X, net = self._validated_input(X)
+    def _forward_output(self, X, method="predict"):
+        X, net = self._validated_input(X, method)
         rows = min(X.shape[0], net.chunk_rows(X.shape[1]))
         units = [X.shape[1], *(W.shape[1] for W in net.coefs)]
         # Network.predict computes rows that overflow again, clipped: no warnings.
+        if not isinstance(X, np.ndarray) and not is_numpy(X):  # another library
+            with limited_device_threads(X, rows, units), np.errstate(all="ignore"):
+                return net.predict(X)
         with limited_blas(rows, units, fit=False), np.errstate(all="ignore"):
             return net.predict(X)
 
@@ -70,7 +79,7 @@ class PredictingMixin:
             (probabilities for a classifier). Hidden layers make features for
             another model.
         """
-        X, net = self._validated_input(X)
+        X, net = self._validated_input(X, "activations")
         # Rows that overflow in any layer are computed again, saturated.
         with np.errstate(all="ignore"):
             return net.predict(X, every_layer=True)

@@ -37,13 +37,31 @@ class Data:
         return self.X.shape[0]
 
     def rows(self, index):
-        """The rows ``index`` (a slice or an index array) as ``Data``."""
+        """The rows ``index`` (a slice or an index array) as ``Data``.
+
+        An index array is NumPy's (the rows are drawn by NumPy's random
+        state); for another array library it moves to the rows' device first.
+        """
         sample_weight = self.sample_weight
+        if not isinstance(self.Y, np.ndarray):
+            return self._plain_rows(index)
         return Data(
             self.X[index],
             self.Y[index],
             None if sample_weight is None else sample_weight[index],
         )
+
+    def _plain_rows(self, index):
+        from ._array_api import namespace, to_device_of
+
+        arrays = (self.X, self.Y, self.sample_weight)
+        if isinstance(index, slice):  # within bounds, rows of any rank: standard
+            rows = slice(*index.indices(self.n_samples))
+            return Data(*(None if a is None else a[rows, ...] for a in arrays))
+        xp = namespace(self.Y)
+        if isinstance(index, np.ndarray):  # else already on the device
+            index = to_device_of(index, self.Y, dtype=xp.int64)
+        return Data(*(None if a is None else xp.take(a, index, axis=0) for a in arrays))
 
 
 @dataclass

@@ -52,6 +52,11 @@ def _finite(a):
     A NaN or an infinity makes ``a . a`` NaN or infinite; so can finite
     entries beyond ``1e154``, which the exact elementwise check then clears.
     """
+    if not isinstance(a, np.ndarray):  # another array library
+        from ._array_api import namespace
+
+        xp = namespace(a)
+        return bool(xp.all(xp.isfinite(a)))
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(np.dot(a.ravel(), a.ravel())):
             return True

@@ -8,6 +8,11 @@ training targets, check and encode a validation set's, decode outputs, score
 outputs as the estimator's ``score`` does, and say how a validation split is
 stratified; the estimator, the fast input path and the validation set all ask
 the same object.
+
+Outputs of another array library (see ``_array_api``) decode on their device
+when the labels are numbers (an argmax or a threshold, then the labels there);
+string labels, multilabel rows and the scores go through the host, as the
+labels are coded there once a call.
 """
 
 import numpy as np
@@ -16,6 +21,8 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
+
+from ._array_api import device_of, is_numpy, namespace, to_numpy
 
 MULTILABEL = "multilabel-indicator"
 
@@ -45,6 +52,10 @@ class ClassTargets:
     @property
     def classes(self):
         return self.binarizer.classes_
+
+    def classes_like(self, X):
+        """``classes`` on ``X``'s device when they are numbers, else NumPy's."""
+        return _labels_like(self.classes, X)
 
     @property
     def multilabel(self):
@@ -154,20 +165,39 @@ class ClassTargets:
         """
         binarizer = self.binarizer  # read once: every predict call decodes
         y_type, classes = binarizer.y_type_, binarizer.classes_
+        if not isinstance(P, np.ndarray):
+            return self._plain_decode(P, y_type)
         if y_type == "multiclass":
             return classes.take(P.argmax(axis=1), mode="clip")
         if y_type == "binary" and len(classes) == 2:
             return classes[(P[:, 0] > 0.5).astype(np.intp)]
         return self.decode_targets(P)
 
+    def _plain_decode(self, P, y_type):
+        """``decode`` for another array library's outputs, on their device."""
+        xp = namespace(P)
+        if y_type == "multiclass":
+            index = xp.argmax(P, axis=1)
+        elif y_type == "binary" and len(self.classes) == 2:
+            index = xp.astype(P[:, 0] > 0.5, xp.int64)
+        else:
+            return self.decode_targets(P)
+        classes = self.classes_like(P)
+        if is_numpy(classes):  # string labels: NumPy's
+            return classes[to_numpy(index)]
+        return xp.take(classes, index)
+
     def decode_targets(self, Y):
         """Labels of encoded targets ``Y`` (or outputs), by the binarizer itself."""
+        if not isinstance(Y, np.ndarray):  # another array library: via the host
+            return _labels_like(self.decode_targets(to_numpy(Y)), Y)
         if Y.shape[1] == 1:
             Y = Y.ravel()
         return self.binarizer.inverse_transform(Y)
 
     def score(self, Y, P, sample_weight=None):
         """Accuracy of outputs ``P`` on targets ``Y``: ``score``'s number."""
+        Y, P, sample_weight = _on_host(Y, P, sample_weight)
         return accuracy_score(
             self.decode_targets(Y), self.decode(P), sample_weight=sample_weight
         )
@@ -238,12 +268,17 @@ class RegressionTargets:
 
     def decode(self, P):
         """Predictions in ``y``'s shape: 1-D when it was."""
-        return P.ravel() if self.y_was_1d else P
+        if not self.y_was_1d:
+            return P
+        return (
+            P.ravel() if isinstance(P, np.ndarray) else namespace(P).reshape(P, (-1,))
+        )
 
     decode_targets = decode
 
     def score(self, Y, P, sample_weight=None):
         """R^2 of outputs ``P`` on targets ``Y``: ``score``'s number."""
+        Y, P, sample_weight = _on_host(Y, P, sample_weight)
         return r2_score(Y, P, sample_weight=sample_weight)
 
     def weights(self, class_weight, y, sample_weight=None, y_train=None):
@@ -251,3 +286,15 @@ class RegressionTargets:
 
     def stratify(self, Y):
         return None
+
+
+def _labels_like(labels, like):
+    """NumPy ``labels`` on ``like``'s device when they are numbers (else as given)."""
+    if is_numpy(like) or labels.dtype.kind not in "biuf":
+        return labels
+    return namespace(like).asarray(labels, device=device_of(like))
+
+
+def _on_host(*arrays):
+    """``arrays`` (outputs, targets, weights) as NumPy's, for the metrics."""
+    return tuple(to_numpy(a) for a in arrays)

@@ -98,3 +98,36 @@ def limited_blas(n_rows, layer_units, *, fit):
     finally:
         for lib, threads in reversed(changed):
             lib.set_num_threads(threads)
+
+
+@contextmanager
+def limited_device_threads(X, n_rows, layer_units):
+    """PyTorch's CPU thread pool for one call on CPU tensors, by the same rule.
+
+    Another array library's arrays (see ``_array_api``) run their products in
+    that library's own pool, which :func:`limited_blas` does not reach. On a
+    GPU that is the device's business; PyTorch on the CPU runs an OpenMP pool
+    whose spinning workers, on small products, cost more than they compute
+    (measured: a 200 x 50 @ 50 x 100 product 40 times slower with two threads
+    than one on a busy two-core machine). So it gets NumPy's rule for the
+    call: one thread per ``MULTIPLY_ADDS_PER_THREAD`` multiply-adds, never
+    more than it had. Anything else: nothing to do.
+    """
+    device = getattr(X, "device", None)
+    if (
+        not type(X).__module__.startswith("torch")
+        or getattr(device, "type", "") != "cpu"
+    ):
+        yield
+        return
+    import torch
+
+    current = torch.get_num_threads()
+    wanted = min(current, threads_for(largest_product(n_rows, layer_units)))
+    if wanted < current:
+        torch.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        if wanted < current:
+            torch.set_num_threads(current)

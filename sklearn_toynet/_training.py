@@ -18,6 +18,7 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
+from ._array_api import copy_of
 from ._network import views_of
 from ._optimizers import clip_grad_norm
 from ._stopping import (
@@ -73,7 +74,7 @@ def fit_stochastic(state, net, data, settings, workspace, hooks, validation=None
             if early_stopping:
                 _record_validation(settings, state, *validation.evaluate(net, state))
             if update_no_improvement(settings, state):
-                best_params = [p.copy() for p in trained_arrays(net)]
+                best_params = [copy_of(p) for p in trained_arrays(net)]
             optimizer.iteration_ends(state.t_)
             if hooks.end_epoch():
                 break
@@ -129,6 +130,8 @@ def run_epoch(net, optimizer, workspace, data, settings, rng):
         if workspace.order is None or workspace.order.size != n_samples:
             workspace.order = np.arange(n_samples)
         order = workspace.order = workspace.order[rng.permutation(n_samples)]
+        if workspace.plain:  # the epoch's order moves to the device once
+            order = workspace.on_device(order)
     if order is None and batch_size >= n_samples:  # full batch: the blog's case
         return train_step(net, optimizer, workspace, data, settings, rng)
     accumulated, rows_seen = 0.0, 0
@@ -138,7 +141,7 @@ def run_epoch(net, optimizer, workspace, data, settings, rng):
         else:
             rows = order[start : start + batch_size]
         batch = data.rows(rows)
-        if batch.sample_weight is not None and not batch.sample_weight.any():
+        if batch.sample_weight is not None and not _any(batch.sample_weight):
             # Rows of weight 0 count as absent: a batch of only such rows has no
             # loss to take a step on (its weighted mean would be 0 / 0).
             continue
@@ -205,13 +208,37 @@ def loss_and_gradient(
     reported = objective.reported(value, Y.shape[1])
     l2_scale = 0.0
     if objective.alpha:
-        total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        total = X.shape[0] if sample_weight is None else _sum(sample_weight)
         l2_scale = objective.alpha / total
-        penalty = 0.5 * l2_scale * sum(float(np.vdot(W, W)) for W in net.coefs)
+        penalty = 0.5 * l2_scale * sum(_sum_of_squares(W) for W in net.coefs)
         value += penalty
         reported += penalty
     net.backward(cache, delta, grads, l2_scale=l2_scale, buffers=deltas)
     return value, reported
+
+
+def _any(a):
+    if isinstance(a, np.ndarray):
+        return a.any()
+    from ._array_api import namespace
+
+    return bool(namespace(a).any(a))
+
+
+def _sum(a):
+    if isinstance(a, np.ndarray):
+        return float(a.sum())
+    from ._array_api import namespace
+
+    return float(namespace(a).sum(a))
+
+
+def _sum_of_squares(W):
+    if isinstance(W, np.ndarray):
+        return float(np.vdot(W, W))
+    from ._array_api import namespace
+
+    return float(namespace(W).sum(W * W))
 
 
 class Workspace:
@@ -222,11 +249,19 @@ class Workspace:
     views, one per parameter array, for the backward pass to fill.
     ``first_step_into`` is where a continued fit's first step writes (see
     ``_continued``): ``(new flat buffer, [moment arrays])``, or None.
+    For another array library's ``flat`` (see ``_array_api``) the passes
+    allocate their own arrays: no activation buffers.
     """
 
     def __init__(self, net, flat):
         self.flat = flat
-        self.flat_grad = np.empty_like(flat)
+        self.plain = not isinstance(flat, np.ndarray)
+        if self.plain:
+            from ._array_api import namespace
+
+            self.flat_grad = namespace(flat).zeros_like(flat)
+        else:
+            self.flat_grad = np.empty_like(flat)
         self.grads = views_of(self.flat_grad, net.params())
         self._units = [W.shape[1] for W in net.coefs]
         self._dtype = flat.dtype
@@ -243,6 +278,8 @@ class Workspace:
         """
         if (
             workspace is None
+            or workspace.plain
+            or not isinstance(flat, np.ndarray)
             or workspace.flat_grad.shape != flat.shape
             or workspace.flat_grad.dtype != flat.dtype
             or workspace._units != [W.shape[1] for W in net.coefs]
@@ -253,8 +290,16 @@ class Workspace:
         workspace.first_step_into = None
         return workspace
 
+    def on_device(self, index):
+        """NumPy row numbers ``index`` on the parameters' device (plain path)."""
+        from ._array_api import namespace, to_device_of
+
+        return to_device_of(index, self.flat, dtype=namespace(self.flat).int64)
+
     def arrays(self, X):
         """Activation and hidden-delta buffers for a batch of ``X``'s rows."""
+        if self.plain:
+            return None, None
         n_rows = X.shape[0]
         if n_rows not in self._buffers:
             if len(self._buffers) >= 4:  # batches of many sizes: keep memory bounded
@@ -299,26 +344,32 @@ def minimize_lbfgs(net, flat, data, settings, on_iteration):
 
     scipy works on a float64 copy of the flattened parameters ``flat``, copied
     back (in the network's dtype) before each evaluation. ``on_iteration(loss)``
-    is called after every L-BFGS iteration.
+    is called after every L-BFGS iteration. For another array library (see
+    ``_array_api``) the data stay on their device and every evaluation runs
+    there; only the parameter vector and its gradient cross to the host and
+    back, where scipy's L-BFGS-B does its own (vector-sized) arithmetic.
 
     scipy minimizes the loss whose gradient it is given (for squared error over
     several outputs, the sum over outputs, as the stochastic solvers follow);
     ``on_iteration`` and the result's ``reported_fun`` get the same iterate's
     loss on MLP's scale (see ``reported_loss``).
     """
-    flat_grad = np.empty_like(flat)
+    from ._array_api import to_device_of, to_numpy
+
+    plain = not isinstance(flat, np.ndarray)
+    flat_grad = Workspace(net, flat).flat_grad if plain else np.empty_like(flat)
     grads = views_of(flat_grad, net.params())
     last_x, last_reported = None, None  # the last evaluated point, its MLP loss
 
     def objective(x):
         nonlocal last_x, last_reported
-        flat[...] = x
+        flat[...] = to_device_of(x, flat) if plain else x
         # bn_momentum=1: the running statistics become the full data's.
         value, last_reported = loss_and_gradient(
             net, data, grads, settings.objective, bn_momentum=1.0
         )
         last_x = x.copy()
-        return value, flat_grad.astype(np.float64)
+        return value, to_numpy(flat_grad).astype(np.float64)
 
     def reported_at(x):
         # scipy's iterates are points it has just evaluated; recompute otherwise.
@@ -328,7 +379,7 @@ def minimize_lbfgs(net, flat, data, settings, on_iteration):
 
     result = scipy.optimize.minimize(
         objective,
-        flat.astype(np.float64),
+        to_numpy(flat).astype(np.float64),
         method="L-BFGS-B",
         jac=True,
         options={
@@ -341,7 +392,7 @@ def minimize_lbfgs(net, flat, data, settings, on_iteration):
         ),
     )
     result.reported_fun = reported_at(result.x)
-    flat[...] = result.x
+    flat[...] = to_device_of(result.x, flat) if plain else result.x
     if net.batch_norm is not None:
         # Leave the running statistics at those of the returned weights.
         net.forward(

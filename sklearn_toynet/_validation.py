@@ -22,6 +22,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._array_api import (
+    any_nonzero,
+    is_numpy,
+    numpy_dtype,
+    to_device_of,
+    to_numpy,
+)
 from ._state import Data
 
 
@@ -49,8 +56,12 @@ def split_validation(data, targets, fraction, rng):
     """``(training Data, validation Data)``: ``fraction`` of the rows held out.
 
     Stratified by class when ``targets`` (see ``_targets``) has one label per
-    row, drawn from ``rng`` as MLPClassifier draws it.
+    row, drawn from ``rng`` as MLPClassifier draws it. Rows of another array
+    library (see ``_array_api``) are split by the same draws, made on the
+    host over row numbers, then taken on their device.
     """
+    if not is_numpy(data.X):
+        return _split_plain(data, targets, fraction, rng)
     labels = targets.stratify(data.Y)
     if labels is not None:
         _check_stratifiable(labels, fraction)
@@ -73,8 +84,38 @@ def split_validation(data, targets, fraction, rng):
             "The validation set is too small. Increase 'validation_fraction' "
             "or the size of your dataset."
         )
-    train, val = Data(*parts[0::2]), Data(*parts[1::2])
-    if train.sample_weight is not None and not train.sample_weight.any():
+    return _checked_split(Data(*parts[0::2]), Data(*parts[1::2]))
+
+
+def _split_plain(data, targets, fraction, rng):
+    """``split_validation`` for another array library's rows: the same draws."""
+    Y = to_numpy(data.Y)
+    labels = targets.stratify(Y)
+    if labels is not None:
+        _check_stratifiable(labels, fraction)
+    try:
+        # The row numbers split as the rows themselves would be.
+        train, val = train_test_split(
+            np.arange(data.n_samples),
+            test_size=fraction,
+            random_state=rng,
+            stratify=None if labels is None else Y,
+        )
+    except ValueError as error:
+        if labels is None or "number of classes" not in str(error):
+            raise
+        raise ValueError(f"{error}. {_STRATIFIED % fraction}") from None
+    if val.shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
+    return _checked_split(data.rows(train), data.rows(val))
+
+
+def _checked_split(train, val):
+    """``(train, val)``, refused when no training row has weight."""
+    if train.sample_weight is not None and not any_nonzero(train.sample_weight):
         raise ValueError(
             "Every sample left for training after the validation split has "
             "sample_weight 0. Give more samples a non-zero weight, or lower "
@@ -111,6 +152,10 @@ def check_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
                 "sample_weight_val is provided, but X_val and y_val were not provided."
             )
         return None
+    if not is_numpy(train.X):
+        return _plain_validation_set(
+            est, targets, train, X_val, y_val, sample_weight_val
+        )
     if y_val is None:
         raise ValueError("X_val is provided, but y_val was not provided.")
     if X_val is None:
@@ -164,6 +209,32 @@ def check_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
         except ValueError as error:
             raise ValueError(f"sample_weight_val: {error}") from error
     return Data(X_val, Y_val, sample_weight_val)
+
+
+def _plain_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
+    """``check_validation_set`` when ``X`` is another array library's.
+
+    Everything follows ``X``: the given set is validated on the host exactly
+    as for NumPy's ``X`` (against a host copy of the training targets), then
+    moves to ``X``'s device.
+    """
+    host_train = Data(
+        np.empty((0, train.X.shape[1]), numpy_dtype(train.X)),
+        to_numpy(train.Y),
+    )
+    X_val, y_val, sample_weight_val = (
+        to_numpy(a) if hasattr(a, "__dlpack__") else a
+        for a in (X_val, y_val, sample_weight_val)
+    )
+    host = check_validation_set(
+        est, targets, host_train, X_val, y_val, sample_weight_val
+    )
+    return Data(
+        *(
+            None if a is None else to_device_of(a, train.X)
+            for a in (host.X, host.Y, host.sample_weight)
+        )
+    )
 
 
 # -- scoring each epoch ---------------------------------------------------------------

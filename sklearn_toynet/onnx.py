@@ -125,6 +125,12 @@ def _options(scope, est):
 # -- parsers and shape calculators ----------------------------------------------------
 def _checked(est):
     check_is_fitted(est)
+    if not isinstance(est.coefs_[0], np.ndarray):
+        raise TypeError(
+            f"This {type(est).__name__} holds its weights on another array "
+            "library's device; ONNX export needs NumPy arrays: move it first with "
+            "sklearn.utils._array_api.move_estimator_to(estimator, numpy, 'cpu')."
+        )
     check_supported(Network.from_fitted(est))
     return est
 

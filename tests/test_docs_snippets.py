@@ -247,8 +247,29 @@ def on_local_cluster(block, namespace, cluster):
         return run_script(block, namespace, source)
 
 
+@contextlib.contextmanager
+def pytorch_on_the_cpu():
+    """PyTorch, for the GPU page's blocks, run on the CPU; skipped without it."""
+    yield pytest.importorskip("torch", reason="PyTorch is not installed")
+
+
+def on_the_cpu(block, namespace, torch):
+    """A CUDA block of array_api.rst, on CPU tensors, with small data supplied."""
+    if "X" not in namespace:
+        from sklearn.datasets import make_classification
+
+        namespace["X"], namespace["y"] = make_classification(
+            300, 10, class_sep=2.0, random_state=0
+        )
+    source = block.code.replace('device="cuda"', 'device="cpu"')
+    with sklearn.config_context(array_api_dispatch=True):  # as the block's own
+        return run_script(block, namespace, source)
+
+
 # (page, a text of the block) -> (context manager of a resource, runner).
 STAND_INS = {
+    ("array_api.rst", 'device="cuda"'): (pytorch_on_the_cpu, on_the_cpu),
+    ("array_api.rst", "move_estimator_to(model"): (pytorch_on_the_cpu, on_the_cpu),
     ("distributed.rst", REMOTE): (local_cluster, on_local_cluster),
     ("distributed.rst", "client.run("): (local_cluster, on_local_cluster),
 }
