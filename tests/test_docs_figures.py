@@ -137,6 +137,27 @@ FIGURES = [
         "MLP/raw",
         "XOR",
     ),
+    Figure(
+        "array_api.rst",
+        r"PyTorch-CPU took (\S+)x NumPy's time",
+        "Array libraries: one adam epoch",
+        "CPU/NumPy",
+        "50,000 rows, hidden (100,)",
+    ),
+    Figure(
+        "array_api.rst",
+        r"hidden \(100,\), (\S+)x with hidden",
+        "Array libraries: one adam epoch",
+        "CPU/NumPy",
+        "50,000 rows, hidden (256, 256)",
+    ),
+    Figure(
+        "array_api.rst",
+        r"\(256, 256\), and (\S+)x for a one-row",
+        "Array libraries: predict_proba",
+        "CPU/NumPy",
+        "1 rows",
+    ),
 ]
 
 # A ratio ("0.33x", "0.36-0.60x"), a duration ("29.8 us", "251 s") or a count
