@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._array_api import namespace
+
 EPSILON = 1e-5
 
 
@@ -40,28 +42,27 @@ def batch_norm_forward(
     and its row as its mean: no estimate of the data's statistics, so it leaves
     the running ones alone.
     """
-    if not isinstance(Z, np.ndarray):  # another array library: the plain path
-        return _plain_forward(
-            Z, gamma, beta, running_mean, running_var, train, momentum, sample_weight
-        )
+    # One body for every array library: the statistics are whole-array
+    # reductions, with nothing to gain from NumPy's in-place forms.
+    xp = np if isinstance(Z, np.ndarray) else namespace(Z)
     row_share = 1.0 / Z.shape[0]
     if not train:
         mean, var = running_mean, running_var
     else:
         if sample_weight is None:
-            mean, var = Z.mean(axis=0), Z.var(axis=0)
+            mean, var = xp.mean(Z, axis=0), xp.var(Z, axis=0)
             n_rows = Z.shape[0]
         else:
-            row_share = (sample_weight / sample_weight.sum())[:, None]
-            mean = (row_share * Z).sum(axis=0)
-            var = (row_share * (Z - mean) ** 2).sum(axis=0)
-            n_rows = np.count_nonzero(sample_weight)
+            row_share = xp.reshape(sample_weight / xp.sum(sample_weight), (-1, 1))
+            mean = xp.sum(row_share * Z, axis=0)
+            var = xp.sum(row_share * (Z - mean) ** 2, axis=0)
+            n_rows = int(xp.count_nonzero(sample_weight))
         if momentum is not None and n_rows > 1:
             running_mean *= 1 - momentum
             running_mean += momentum * mean
             running_var *= 1 - momentum
             running_var += momentum * var
-    inv_std = 1 / np.sqrt(var + EPSILON)
+    inv_std = 1 / xp.sqrt(var + EPSILON)
     Z_hat = (Z - mean) * inv_std
     out = Z_hat * gamma + beta
     cache = BatchNormCache(Z_hat, inv_std, gamma, row_share) if train else None
@@ -90,38 +91,7 @@ def batch_norm_backward(cache, delta):
 # -- The plain path: arrays of any other Array API library --------------------------
 
 
-def _plain_forward(Z, gamma, beta, running_mean, running_var, train, momentum, sw):
-    """``batch_norm_forward`` in ``Z``'s namespace; running statistics in place."""
-    from ._array_api import namespace
-
-    xp = namespace(Z)
-    row_share = 1.0 / Z.shape[0]
-    if not train:
-        mean, var = running_mean, running_var
-    else:
-        if sw is None:
-            mean, var = xp.mean(Z, axis=0), xp.var(Z, axis=0)
-            n_rows = Z.shape[0]
-        else:
-            row_share = xp.reshape(sw / xp.sum(sw), (-1, 1))
-            mean = xp.sum(row_share * Z, axis=0)
-            var = xp.sum(row_share * (Z - mean) ** 2, axis=0)
-            n_rows = int(xp.sum(xp.astype(sw != 0, xp.int64)))
-        if momentum is not None and n_rows > 1:
-            running_mean *= 1 - momentum
-            running_mean += momentum * mean
-            running_var *= 1 - momentum
-            running_var += momentum * var
-    inv_std = 1 / xp.sqrt(var + EPSILON)
-    Z_hat = (Z - mean) * inv_std
-    out = Z_hat * gamma + beta
-    cache = BatchNormCache(Z_hat, inv_std, gamma, row_share) if train else None
-    return out, cache
-
-
 def _plain_backward(cache, delta):
-    from ._array_api import namespace
-
     xp = namespace(delta)
     grad_gamma = xp.sum(delta * cache.Z_hat, axis=0)
     grad_beta = xp.sum(delta, axis=0)
