@@ -20,3 +20,22 @@ def quiet_fit(est, *args, **kwargs):
 
 # (major, minor) of the installed scikit-learn, for tests of version-bound behaviour.
 SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
+
+
+class EpochCallback:
+    """A scikit-learn callback doing nothing but what a subclass adds.
+
+    Subclasses write ``on_fit_task_end`` (return True to stop the fit).
+    """
+
+    def __init__(self, n):
+        self.n = n
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass

@@ -14,6 +14,8 @@ from sklearn.preprocessing import StandardScaler
 import sklearn_toynet._callbacks as callbacks_module
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 
+from _helpers import EpochCallback
+
 sk_callback = pytest.importorskip("sklearn.callback")
 
 
@@ -23,20 +25,8 @@ def iris():
     return StandardScaler().fit_transform(X), y
 
 
-class StopAfter:
+class StopAfter(EpochCallback):
     """A callback that asks the fit to stop once ``n_iter_`` reaches ``n``."""
-
-    def __init__(self, n):
-        self.n = n
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context):
-        pass
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
         return fitted_estimator is not None and fitted_estimator.n_iter_ >= self.n

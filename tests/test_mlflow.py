@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 import sklearn_toynet
 from sklearn_toynet import TRUSTED_TYPES, ToyNetClassifier, ToyNetRegressor
 
-from _helpers import quiet_fit
+from _helpers import EpochCallback, quiet_fit
 
 REASON = 'the mlflow extra is not installed: pip install ".[mlflow]" from a clone'
 # An MLflow store (a SQLite database in a temporary folder) per module.
@@ -282,20 +282,8 @@ def test_epoch_logger_goes_on_counting_across_warm_starts_and_partial_fits():
     )
 
 
-class FailAt:
+class FailAt(EpochCallback):
     """A callback that raises at the end of epoch ``n``."""
-
-    def __init__(self, n):
-        self.n = n
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context):
-        pass
 
     def on_fit_task_end(self, estimator, context):
         if context.parent is not None and context.task_id + 1 == self.n:
