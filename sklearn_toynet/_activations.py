@@ -16,6 +16,8 @@ import math
 import numpy as np
 from scipy.special import erfc, expit
 
+from ._array_api import is_numpy, namespace
+
 # Below this many entries, scipy's expit (one ufunc call) is faster than the tanh
 # identity (four calls and a tail fix); above it, the identity is 2x faster.
 SMALL = 1024
@@ -301,8 +303,6 @@ NEEDS_Z = frozenset({"gelu", "silu"})
 
 
 def _xp(Z):
-    from ._array_api import namespace
-
     return namespace(Z)
 
 
@@ -390,8 +390,6 @@ def tables(array):
     """
     if isinstance(array, np.ndarray):
         return ACTIVATIONS, OUTPUT_ACTIVATIONS, DERIVATIVES
-    from ._array_api import is_numpy
-
     if is_numpy(array):
         return ACTIVATIONS, OUTPUT_ACTIVATIONS, DERIVATIVES
     return PLAIN_ACTIVATIONS, PLAIN_OUTPUT_ACTIVATIONS, PLAIN_DERIVATIVES

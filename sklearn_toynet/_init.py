@@ -9,6 +9,7 @@ same ``random_state`` gives the same weights in every namespace.
 import numpy as np
 
 from ._activations import per_layer
+from ._array_api import is_numpy, to_device_of
 
 
 def init_weights(layer_units, init, activation, fit_intercept, rng, dtype, like=None):
@@ -25,8 +26,6 @@ def init_weights(layer_units, init, activation, fit_intercept, rng, dtype, like=
     """
     plain = like is not None and not isinstance(like, np.ndarray)
     if plain:  # drawn as for float64 NumPy input, then moved (and cast)
-        from ._array_api import is_numpy, to_device_of
-
         plain, dtype = not is_numpy(like), np.float64 if not is_numpy(like) else dtype
     coefs, intercepts = [], []
     names = per_layer(activation, len(layer_units) - 2) or [activation]

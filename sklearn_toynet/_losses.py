@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._activations import DERIVATIVES
+from ._array_api import namespace
 
 
 def log_loss(Y, P, error):
@@ -202,8 +203,6 @@ def loss_and_delta(loss, out_activation, Y, P, sample_weight=None, **loss_params
 
 
 def _xp(array):
-    from ._array_api import namespace
-
     return namespace(array)
 
 

@@ -12,12 +12,12 @@ import math
 
 import numpy as np
 
+from ._array_api import namespace
+
 
 def _zeros_like(a):
     if isinstance(a, np.ndarray):
         return np.zeros_like(a)
-    from ._array_api import namespace
-
     return namespace(a).zeros_like(a)
 
 
@@ -202,8 +202,6 @@ class Adam(_Moments):
 
     def _plain_update(self, params, grads):
         """``update`` for another array library: the same steps, in its namespace."""
-        from ._array_api import namespace
-
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         self.learning_rate = float(
@@ -303,8 +301,6 @@ def clip_grad_norm(grads, max_norm):
 
 def _plain_clip_grad_norm(grads, max_norm):
     """``clip_grad_norm`` for another array library, in its namespace."""
-    from ._array_api import namespace
-
     xp = namespace(grads[0])
     norm = math.sqrt(sum(float(xp.sum(g * g)) for g in grads))
     if not math.isfinite(norm):

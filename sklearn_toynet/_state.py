@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from ._array_api import namespace, to_device_of
 from ._losses import Objective
 
 
@@ -52,8 +53,6 @@ class Data:
         )
 
     def _plain_rows(self, index):
-        from ._array_api import namespace, to_device_of
-
         arrays = (self.X, self.Y, self.sample_weight)
         if isinstance(index, slice):  # within bounds, rows of any rank: standard
             rows = slice(*index.indices(self.n_samples))

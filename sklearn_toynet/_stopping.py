@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 
+from ._array_api import namespace
+
 # MLP's message, word for word, then what else to try.
 MLP_DIVERGED = (
     "Solver produced non-finite parameter weights. The input data may contain "
@@ -53,8 +55,6 @@ def _finite(a):
     entries beyond ``1e154``, which the exact elementwise check then clears.
     """
     if not isinstance(a, np.ndarray):  # another array library
-        from ._array_api import namespace
-
         xp = namespace(a)
         return bool(xp.all(xp.isfinite(a)))
     with np.errstate(over="ignore", invalid="ignore"):

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from ._array_api import copy_of
+from ._array_api import any_nonzero, copy_of, namespace, to_device_of, to_numpy
 from ._network import views_of
 from ._optimizers import clip_grad_norm
 from ._stopping import (
@@ -141,7 +141,7 @@ def run_epoch(net, optimizer, workspace, data, settings, rng):
         else:
             rows = order[start : start + batch_size]
         batch = data.rows(rows)
-        if batch.sample_weight is not None and not _any(batch.sample_weight):
+        if batch.sample_weight is not None and not any_nonzero(batch.sample_weight):
             # Rows of weight 0 count as absent: a batch of only such rows has no
             # loss to take a step on (its weighted mean would be 0 / 0).
             continue
@@ -217,27 +217,15 @@ def loss_and_gradient(
     return value, reported
 
 
-def _any(a):
-    if isinstance(a, np.ndarray):
-        return a.any()
-    from ._array_api import namespace
-
-    return bool(namespace(a).any(a))
-
-
 def _sum(a):
     if isinstance(a, np.ndarray):
         return float(a.sum())
-    from ._array_api import namespace
-
     return float(namespace(a).sum(a))
 
 
 def _sum_of_squares(W):
     if isinstance(W, np.ndarray):
         return float(np.vdot(W, W))
-    from ._array_api import namespace
-
     return float(namespace(W).sum(W * W))
 
 
@@ -257,8 +245,6 @@ class Workspace:
         self.flat = flat
         self.plain = not isinstance(flat, np.ndarray)
         if self.plain:
-            from ._array_api import namespace
-
             self.flat_grad = namespace(flat).zeros_like(flat)
         else:
             self.flat_grad = np.empty_like(flat)
@@ -292,8 +278,6 @@ class Workspace:
 
     def on_device(self, index):
         """NumPy row numbers ``index`` on the parameters' device (plain path)."""
-        from ._array_api import namespace, to_device_of
-
         return to_device_of(index, self.flat, dtype=namespace(self.flat).int64)
 
     def arrays(self, X):
@@ -354,8 +338,6 @@ def minimize_lbfgs(net, flat, data, settings, on_iteration):
     ``on_iteration`` and the result's ``reported_fun`` get the same iterate's
     loss on MLP's scale (see ``reported_loss``).
     """
-    from ._array_api import to_device_of, to_numpy
-
     plain = not isinstance(flat, np.ndarray)
     flat_grad = Workspace(net, flat).flat_grad if plain else np.empty_like(flat)
     grads = views_of(flat_grad, net.params())
