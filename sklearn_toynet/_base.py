@@ -106,7 +106,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive", "cosine"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -132,6 +132,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "batch_norm": ["boolean"],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
         "scoring": [str, callable, None],
     }
 
@@ -211,7 +212,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         lbfgs = self.solver == "lbfgs"
         early_stopping = self.early_stopping and not lbfgs and not incremental
         # A validation set of the user's (lbfgs ignores it, as early_stopping).
-        given = check_validation_set(self, targets, data, *validation)
+        given = check_validation_set(
+            self, targets, data, *validation, check_X=self._checked_input
+        )
         if first_call:
             forget_scratch(self)  # nothing of an earlier call's layout is of use
             state = self._fresh_state(data, targets, hidden)
@@ -272,20 +275,11 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         """
         targets = None if first_call else self._target_coding
         if incremental and not first_call:
-            X_fast = fast_validated(self, X)
+            X_fast = self._fast_input(X)
             Y = None if X_fast is None else targets.encode_fast(y, X_fast.dtype)
             if Y is not None and Y.shape[0] == X_fast.shape[0]:
                 return X_fast, Y, targets
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=is_regressor(self),
-            dtype=float_dtypes(X),
-            reset=first_call,
-        )
+        X, y = self._checked_input(X, y, reset=first_call)
         if not first_call:  # the fitted weights' namespace and device, or refuse
             check_same_namespace(X, self, "partial_fit" if incremental else "fit")
         if not is_numpy(X):
@@ -302,6 +296,38 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         else:
             targets.check_continued(y, same_classes=self.warm_start and not incremental)
         return X, targets.encode(y, X.dtype), targets
+
+    # -- input: the drop-ins take arrays, as MLP; the tabular pair encodes tables --
+    def _checked_input(self, X, y="no_validation", *, reset=False):
+        """``X`` (and, given ``y``, ``(X, y)``) checked as the network takes them.
+
+        scikit-learn's ``validate_data``: dense or sparse floats, ``reset``
+        recording ``n_features_in_`` and ``feature_names_in_``. Fit, prediction
+        and a given validation set all come through here; the tabular pair
+        (``_tabular``) encodes its tables here instead.
+        """
+        if isinstance(y, str) and y == "no_validation":  # validate_data's marker
+            return validate_data(
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                dtype=float_dtypes(X),
+                reset=reset,
+            )
+        return validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=is_regressor(self),
+            dtype=float_dtypes(X),
+            reset=reset,
+        )
+
+    def _fast_input(self, X):
+        """``X`` itself if the microsecond checks of ``_fast_input`` pass, else None."""
+        return fast_validated(self, X)
 
     def _validated_plain_targets(self, X, y, first_call, incremental, classes):
         """``_validated_targets`` for ``X`` of another array library.
@@ -498,6 +524,8 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             verbose=bool(self.verbose),
             learning_rate_init=self.learning_rate_init,
             new_optimizer=new_optimizer,
+            learning_rate=self.learning_rate,
+            weight_decay=self.weight_decay,
         )
 
     def _batch_rows(self, n_samples):

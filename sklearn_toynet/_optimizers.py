@@ -24,6 +24,15 @@ def _zeros_like(a):
 class _Moments:
     """What both optimizers share: their moments, moved by scikit-learn's helpers."""
 
+    def scale_step(self, factor):
+        """Step by ``factor * learning_rate_init`` from now on (a loop schedule)."""
+        self.learning_rate = float(self.learning_rate_init * factor)
+
+    @property
+    def step_size(self):
+        """The current step size, before any per-weight scaling."""
+        return self.learning_rate
+
     def __sklearn_array_api_convert__(self, converter):
         """A copy with its moment arrays converted (``move_estimator_to``)."""
         new = copy.copy(self)
@@ -148,6 +157,7 @@ class Adam(_Moments):
     ):
         self.learning_rate_init = learning_rate_init
         self.learning_rate = float(learning_rate_init)
+        self.step_scale = 1.0  # a loop schedule's factor (see ``scale_step``)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -156,6 +166,15 @@ class Adam(_Moments):
         self.second_moments = [_zeros_like(p) for p in params]
 
     MOMENTS = ("first_moments", "second_moments")
+
+    def scale_step(self, factor):
+        """Step by ``factor`` times the bias-corrected rate (a loop schedule)."""
+        self.step_scale = float(factor)
+
+    @property
+    def step_size(self):
+        """The scheduled rate, without the bias correction (AdamW's decay step)."""
+        return self.learning_rate_init * self.step_scale
 
     def moments(self):
         """Its per-parameter arrays, one list each, in the order of ``MOMENTS``."""
@@ -174,7 +193,10 @@ class Adam(_Moments):
         b1, b2 = self.beta_1, self.beta_2
         # A Python float, so float32 parameters stay float32.
         self.learning_rate = float(
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.learning_rate_init
+            * self.step_scale
+            * np.sqrt(1 - b2**self.t)
+            / (1 - b1**self.t)
         )
         arrays = zip(
             params,
@@ -205,7 +227,10 @@ class Adam(_Moments):
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         self.learning_rate = float(
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.learning_rate_init
+            * self.step_scale
+            * np.sqrt(1 - b2**self.t)
+            / (1 - b1**self.t)
         )
         # In place, as NumPy's (see SGD._plain_update), in NumPy's order.
         for param, grad, m, v in zip(
@@ -273,6 +298,20 @@ def _targets(optimizer, params, into):
         given = new_moments[i] if i < len(new_moments) else None
         targets.append(given or [np.empty_like(a) for a in current])
     return new_params, targets
+
+
+def decay_weights(flat, n_weights, shrink):
+    """Multiply the first ``n_weights`` entries of ``flat`` (the weights) by ``shrink``.
+
+    Decoupled weight decay (Loshchilov & Hutter's AdamW): after each step the
+    weights shrink by ``1 - step size * weight_decay``, whatever the optimizer's
+    per-weight scaling; the intercepts and batch norm's parameters, laid out
+    after the weights in the flat buffer (``Network.flatten``), do not.
+    """
+    if isinstance(flat, np.ndarray):
+        flat[:n_weights] *= shrink
+    else:  # another array library: the standard's slice assignment
+        flat[:n_weights] = flat[:n_weights] * shrink
 
 
 def clip_grad_norm(grads, max_norm):

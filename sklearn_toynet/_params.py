@@ -69,12 +69,17 @@ batch_size : int or 'auto', default='auto'
     Rows per mini-batch for "sgd" and "adam"; "auto" means ``min(200, n_samples)``.
     A larger batch than the data is clipped with a warning. Ignored by "lbfgs".
 
-learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-    Step-size schedule for "sgd": "constant" keeps ``learning_rate_init``;
+learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine'}, default='constant'
+    Step-size schedule: "constant" keeps ``learning_rate_init``;
     "invscaling" uses ``learning_rate_init / (t + 1) ** power_t`` after each epoch,
     with ``t`` the number of samples seen so far (as {mlp}); "adaptive"
     divides the step by 5 each time ``n_iter_no_change`` epochs fail to improve by
-    ``tol``, and stops when it falls below 1e-6.
+    ``tol``, and stops when it falls below 1e-6. These three are {mlp}'s, for
+    "sgd" only. "cosine" (beyond {mlp}, for "sgd" and "adam") multiplies the
+    step of epoch ``e`` (from 0) by ``(1 + cos(pi * e / max_iter)) / 2``: large
+    steps first, ever smaller ones towards ``max_iter``; pair it with ``tol=None``
+    (or ``early_stopping``) so that the fit runs the whole schedule. A
+    ``partial_fit`` call keeps ``learning_rate_init``.
 
 learning_rate_init : float, default=0.001
     The initial step size of "sgd" and "adam". The gradient is a mean over the
@@ -164,6 +169,14 @@ max_grad_norm : float or None, default=None
     blog's "delta trimming"). Keeps a too-large learning rate from blowing up the
     weights; ``None`` never clips. "sgd" and "adam" only: "lbfgs" chooses its own
     step lengths and ignores it.
+
+weight_decay : float, default=0.0
+    Decoupled weight decay (AdamW's): after each "sgd" or "adam" step the
+    weights (not the intercepts) shrink by the factor ``1 - step * weight_decay``,
+    ``step`` being the scheduled step size (``learning_rate_init`` times the
+    "cosine" factor; for "sgd", its current rate). Unlike ``alpha``'s L2 penalty
+    it is not rescaled by Adam's per-weight steps. ``0`` (the default) is
+    {mlp}'s training; try 1e-5 to 1e-2 with ``alpha=0``.
 
 scoring : str, callable or None, default=None
     What ``early_stopping`` follows on the validation rows (HistGradientBoosting's

@@ -6,10 +6,9 @@ computed in, and the forward pass under the call's BLAS thread limit.
 """
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ._array_api import check_same_namespace, float_dtypes, is_numpy, namespace
-from ._fast_input import fast_validated
+from ._array_api import check_same_namespace, is_numpy, namespace
 from ._threads import limited_blas, limited_device_threads
 
 
@@ -28,7 +27,7 @@ class PredictingMixin:
         array takes the fast checks of ``_fast_input``, anything else (and
         anything they refuse) scikit-learn's ``validate_data``.
         """
-        X_fast = fast_validated(self, X)
+        X_fast = self._fast_input(X)
         if X_fast is not None:
             X = X_fast
         else:
@@ -37,13 +36,7 @@ class PredictingMixin:
             # float limit (then inf - inf warns "invalid"); it still finds real NaN
             # and inf.
             with np.errstate(over="ignore", invalid="ignore"):
-                X = validate_data(
-                    self,
-                    X,
-                    accept_sparse=["csr", "csc"],
-                    dtype=float_dtypes(X),
-                    reset=False,
-                )
+                X = self._checked_input(X)
             check_same_namespace(X, self, method)
             if not is_numpy(X):  # another array library: its own promotion
                 xp = namespace(X)

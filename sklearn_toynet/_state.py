@@ -159,3 +159,5 @@ class TrainingSettings:
     learning_rate_init: float
     new_optimizer: Callable
     bn_momentum: float = 0.1  # how far a batch moves batch norm's running statistics
+    learning_rate: str = "constant"  # the schedule's name (see ``_schedules``)
+    weight_decay: float = 0.0  # decoupled: weights shrink by lr * weight_decay a step

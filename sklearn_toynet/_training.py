@@ -20,7 +20,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._array_api import any_nonzero, copy_of, namespace, to_device_of, to_numpy
 from ._network import views_of
-from ._optimizers import clip_grad_norm
+from ._optimizers import clip_grad_norm, decay_weights
+from ._schedules import SCHEDULES, step_factor
 from ._stopping import (
     check_loss,
     check_weights,
@@ -52,9 +53,14 @@ def fit_stochastic(state, net, data, settings, workspace, hooks, validation=None
         # tracked scores, not the loss): MLP raises a TypeError here.
         state.best_loss_ = np.inf
     best_params = None  # early stopping's best epoch so far
+    scheduled = settings.learning_rate in SCHEDULES and not settings.incremental
     try:
-        for _ in range(settings.max_iter):
+        for epoch in range(settings.max_iter):
             hooks.begin_epoch()
+            if scheduled:  # this epoch's step size, from the fit's progress
+                optimizer.scale_step(
+                    step_factor(settings.learning_rate, epoch, settings.max_iter)
+                )
             loss = run_epoch(net, optimizer, workspace, data, settings, state._rng)
             try:
                 check_loss(settings, state, loss)
@@ -167,6 +173,7 @@ def train_step(net, optimizer, workspace, batch, settings, rng):
     into = workspace.first_step_into
     if into is None:
         optimizer.update([workspace.flat], [workspace.flat_grad])
+        _decay(net, optimizer, workspace, settings)
         return reported
     # A continued fit's first step: the fitted arrays stay as they were.
     new_flat, moments = into
@@ -176,7 +183,16 @@ def train_step(net, optimizer, workspace, batch, settings, rng):
     workspace.first_step_into = None
     net.use_buffer(new_flat)
     workspace.flat = new_flat
+    _decay(net, optimizer, workspace, settings)
     return reported
+
+
+def _decay(net, optimizer, workspace, settings):
+    """Decoupled weight decay after a step: the weights shrink, by the step size."""
+    if settings.weight_decay:
+        n_weights = sum(W.shape[0] * W.shape[1] for W in net.coefs)
+        shrink = 1.0 - optimizer.step_size * settings.weight_decay
+        decay_weights(workspace.flat, n_weights, shrink)
 
 
 def loss_and_gradient(

@@ -19,7 +19,6 @@ from sklearn.utils.validation import (
     _check_y,
     check_consistent_length,
     column_or_1d,
-    validate_data,
 )
 
 from ._array_api import (
@@ -138,13 +137,16 @@ def _check_stratifiable(labels, fraction):
 
 
 # -- a given set ----------------------------------------------------------------------
-def check_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
+def check_validation_set(
+    est, targets, train, X_val, y_val, sample_weight_val, *, check_X
+):
     """The given validation set as ``Data``, validated like ``train``; None if none.
 
     Called after ``X``/``y`` are validated (``n_features_in_``, the classes and
-    the training dtype are known). ``class_weight`` weighs the validation rows
-    as it weighs the training rows, so the validation loss is the training
-    loss's, the L2 penalty aside.
+    the training dtype are known); ``check_X(X_val)`` checks the rows as the
+    estimator checks any input to predict from. ``class_weight`` weighs the
+    validation rows as it weighs the training rows, so the validation loss is
+    the training loss's, the L2 penalty aside.
     """
     if X_val is None and y_val is None:
         if sample_weight_val is not None:
@@ -154,7 +156,7 @@ def check_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
         return None
     if not is_numpy(train.X):
         return _plain_validation_set(
-            est, targets, train, X_val, y_val, sample_weight_val
+            est, targets, train, X_val, y_val, sample_weight_val, check_X
         )
     if y_val is None:
         raise ValueError("X_val is provided, but y_val was not provided.")
@@ -169,13 +171,7 @@ def check_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
     dtype = train.X.dtype
     with np.errstate(over="ignore", invalid="ignore"):  # as for X, in _base
         try:
-            X_val = validate_data(
-                est,
-                X_val,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
+            X_val = check_X(X_val)
         except ValueError as error:
             raise ValueError(f"X_val: {error}") from error
         X_val = X_val.astype(dtype, copy=False)
@@ -211,7 +207,9 @@ def check_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
     return Data(X_val, Y_val, sample_weight_val)
 
 
-def _plain_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
+def _plain_validation_set(
+    est, targets, train, X_val, y_val, sample_weight_val, check_X
+):
     """``check_validation_set`` when ``X`` is another array library's.
 
     Everything follows ``X``: the given set is validated on the host exactly
@@ -227,7 +225,7 @@ def _plain_validation_set(est, targets, train, X_val, y_val, sample_weight_val):
         for a in (X_val, y_val, sample_weight_val)
     )
     host = check_validation_set(
-        est, targets, host_train, X_val, y_val, sample_weight_val
+        est, targets, host_train, X_val, y_val, sample_weight_val, check_X=check_X
     )
     return Data(
         *(
