@@ -105,7 +105,8 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         The robust spread each numeric column is divided by: the
         interquartile range, or half the range when that is negligible
         (below 1e-12 of the column's largest magnitude), or 1 when that is
-        negligible too (a constant column, which then encodes as 0).
+        negligible too (a constant column, which then encodes as 0). A
+        column without any value at fit has center 0 and scale 1.
 
     missing_indicators_ : ndarray of bool, shape (n_numeric,)
         Which numeric columns have a missing-value indicator column.
@@ -368,7 +369,7 @@ def _robust_center_and_scale(A):
     for j in range(A.shape[1]):
         values = np.sort(A[:, j][~np.isnan(A[:, j])])
         if values.size == 0:
-            continue  # never seen a value: every row encodes as 0
+            continue  # no value at fit: the raw value, smoothly clipped
         q25, q50, q75 = _quantiles(values, [0.25, 0.5, 0.75])
         negligible = _NEGLIGIBLE_SPREAD * max(-values[0], values[-1])
         with np.errstate(over="ignore"):
