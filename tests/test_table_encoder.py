@@ -446,9 +446,9 @@ def test_transform_checks_the_columns_against_fit():
     enc = TableEncoder().fit(X)
     with pytest.raises(ValueError, match="feature names should match"):
         enc.transform(X[["count", "num", "kind", "color", "flag"]])
-    with pytest.warns(UserWarning, match="does not have valid feature names"):
-        with pytest.raises(ValueError, match="X has 4 features"):
-            enc.transform(X.iloc[:, :4].to_numpy())
+    without_names = pytest.warns(UserWarning, match="not have valid feature names")
+    with without_names, pytest.raises(ValueError, match="X has 4 features"):
+        enc.transform(X.iloc[:, :4].to_numpy())
 
 
 @pytest.mark.parametrize("X", [pd.DataFrame({"a": []}), pd.DataFrame(index=[0, 1])])
