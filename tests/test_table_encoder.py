@@ -409,6 +409,23 @@ def test_numeric_array_input_is_all_numeric_by_default():
     assert enc.get_feature_names_out().tolist() == ["x0", "x1", "x2", "x3"]
 
 
+def test_object_array_with_missing_numbers_and_strings():
+    X = np.array([[1.0, "a"], [None, "b"], [pd.NA, "a"], [4, None]], dtype=object)
+    enc = TableEncoder(categorical_features=[1]).fit(X)
+    names = ["x0", "x0_missing", "x1_a", "x1_b", "x1_missing"]
+    assert enc.get_feature_names_out().tolist() == names
+    Xt = enc.transform(X)
+    np.testing.assert_array_equal(Xt[:, 1], [0, 1, 1, 0])
+    np.testing.assert_array_equal(Xt[:, 2:].argmax(axis=1), [0, 1, 0, 2])
+
+
+def test_a_category_column_of_numbers_can_be_numeric():
+    X = pd.DataFrame({"c": pd.Categorical([1.0, 2.0, None, 4.0])})
+    enc = TableEncoder(categorical_features=None).fit(X)
+    assert enc.center_[0] == 2.0
+    np.testing.assert_array_equal(enc.transform(X)[:, 1], [0, 0, 1, 0])
+
+
 def test_sparse_input_is_a_type_error():
     with pytest.raises(TypeError, match="does not accept sparse input"):
         TableEncoder().fit(sp.csr_array(np.eye(3)))
