@@ -74,8 +74,9 @@ class TableEncoder(TransformerMixin, BaseEstimator):
     max_categories : int >= 2 or None, default=32
         At most this many output columns per categorical column: past it, the
         most frequent ``max_categories - 1`` categories (missing counting as
-        one) keep their own column and the rest share an "infrequent" column,
-        which also takes categories unseen at fit. None keeps every category.
+        one; ties go to the earlier in sorted order) keep their own column and
+        the rest share an "infrequent" column, which also takes categories
+        unseen at fit. None keeps every category.
 
     numeric_clip : float > 0 or None, default=3.0
         ``c`` of the smooth clipping ``z / sqrt(1 + (z / c)**2)`` of the
@@ -135,6 +136,18 @@ class TableEncoder(TransformerMixin, BaseEstimator):
     missing value in a numeric column that had none at fit is imputed
     without an indicator. ``transform`` returns float64, or float32 when
     every input column is float32, unless ``dtype`` says otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_toynet._table_encoder import TableEncoder
+    >>> X = pd.DataFrame({"age": [20.0, 35.0, None, 50.0],
+    ...                   "city": ["Oslo", "Rome", "Oslo", None]})
+    >>> encoder = TableEncoder().fit(X)
+    >>> encoder.get_feature_names_out().tolist()
+    ['age', 'age_missing', 'city_Oslo', 'city_Rome', 'city_missing']
+    >>> encoder.transform(pd.DataFrame({"age": [35.0], "city": ["Paris"]}))
+    array([[0., 0., 0., 0., 0.]])
     """
 
     _parameter_constraints = {

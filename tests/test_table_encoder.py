@@ -552,6 +552,19 @@ def test_feature_names_out_follow_the_plan():
     assert on_array.get_feature_names_out(["a", "b"]).tolist() == ["a", "b_1"]
 
 
+def test_docstring_examples_run_as_written():
+    import doctest
+
+    from sklearn_toynet import _table_encoder
+
+    tests = doctest.DocTestFinder().find(TableEncoder, globs=vars(_table_encoder))
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in tests:
+        runner.run(test)
+    assert sum(len(test.examples) for test in tests) > 0
+    assert runner.failures == 0
+
+
 # -- with the rest of scikit-learn -----------------------------------------------------
 
 
