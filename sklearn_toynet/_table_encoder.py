@@ -681,7 +681,8 @@ def _is_categorical_dtype(dtype):
 
 
 def _is_string_dtype(dtype):
-    return isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)
+    """object, pandas' string dtypes and pyarrow-backed strings."""
+    return pd.api.types.is_string_dtype(dtype)
 
 
 def _is_number_dtype(dtype):

@@ -323,6 +323,25 @@ def test_nullable_pandas_dtypes():
     np.testing.assert_array_equal(block(enc, Xt, 2)[1], [0, 0, 1])
 
 
+def test_pyarrow_backed_pandas_columns():
+    pa = pytest.importorskip("pyarrow")
+    X = pd.DataFrame(
+        {
+            "s": pd.Series(["a", "b", None, "a"], dtype=pd.ArrowDtype(pa.string())),
+            "i": pd.Series([1, None, 3, 4], dtype=pd.ArrowDtype(pa.int64())),
+            "b": pd.Series([True, False, False, True], dtype=pd.ArrowDtype(pa.bool_())),
+        }
+    )
+    enc = TableEncoder().fit(X)
+    assert enc.is_categorical_.tolist() == [True, False, True]
+    names = ["i", "i_missing", "s_a", "s_b", "s_missing", "b_True"]
+    assert enc.get_feature_names_out().tolist() == names
+    Xt = enc.transform(X)
+    np.testing.assert_array_equal(Xt[:, 1:], [
+        [0, 1, 0, 0, 1], [1, 0, 1, 0, 0], [0, 0, 0, 1, 0], [0, 1, 0, 0, 1],
+    ])  # fmt: skip
+
+
 def test_a_column_with_only_missing_values_at_fit():
     X = pd.DataFrame({"c": pd.Series([None, None], dtype=object)})
     enc = TableEncoder(categorical_features=[0]).fit(X)
