@@ -17,8 +17,8 @@ data and, when loading, rebuilds only the types you allow: by default
 scikit-learn's and numpy's, and no package's own classes. skops has no plugin
 mechanism for a package to declare its types, so this module lists the ones a
 fitted ToyNet estimator contains (the estimators, their target coding, the
-batch-normalization state and the optimizers kept for
-``partial_fit``/``warm_start``)::
+batch-normalization state, the optimizers kept for
+``partial_fit``/``warm_start`` and the tabular pair's table encoder)::
 
     import skops.io as sio
     import sklearn_toynet
@@ -36,6 +36,7 @@ from ._classifier import ToyNetClassifier
 from ._network import BatchNormState
 from ._optimizers import SGD, Adam
 from ._regressor import ToyNetRegressor
+from ._table_encoder import TableEncoder
 from ._targets import ClassTargets, RegressionTargets
 
 
@@ -55,5 +56,6 @@ TRUSTED_TYPES = sorted(
         Adam,
         ClassTargets,
         RegressionTargets,
+        TableEncoder,
     )
 )

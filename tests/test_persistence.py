@@ -13,6 +13,7 @@ import warnings
 
 import joblib
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -21,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 
 import sklearn_toynet
 from sklearn_toynet import TRUSTED_TYPES, ToyNetClassifier, ToyNetRegressor
+from sklearn_toynet._table_encoder import TableEncoder
 
 X, y3 = make_classification(
     n_samples=60, n_features=4, n_informative=3, n_redundant=0, n_classes=3,
@@ -165,6 +167,9 @@ def test_trusted_types_covers_every_type_skops_reports():
             warnings.simplefilter("ignore", ConvergenceWarning)
             est.fit(X, y3)
         seen |= set(sio.get_untrusted_types(data=sio.dumps(est)))
+    # The tabular pair's front, fitted on a table of every column kind.
+    table = pd.DataFrame({"x": [1.0, np.nan], "c": ["a", None], "b": [True, False]})
+    seen |= set(sio.get_untrusted_types(data=sio.dumps(TableEncoder().fit(table))))
     assert seen == set(TRUSTED_TYPES)
 
 
