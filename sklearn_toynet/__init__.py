@@ -4,6 +4,7 @@ from ._classifier import ToyNetClassifier
 from ._network import BatchNormState
 from ._persistence import TRUSTED_TYPES
 from ._regressor import ToyNetRegressor
+from ._tabular import ToyNetTabularClassifier, ToyNetTabularRegressor
 
 __version__ = "0.1.0"
 
@@ -12,5 +13,7 @@ __all__ = [
     "BatchNormState",
     "ToyNetClassifier",
     "ToyNetRegressor",
+    "ToyNetTabularClassifier",
+    "ToyNetTabularRegressor",
     "__version__",
 ]

@@ -137,8 +137,12 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
     }
 
     # -- what the subclasses fill in ---------------------------------------------------
-    def _new_targets(self, y, classes=None):
-        """The target coding (see ``_targets``) fitted on a first call's ``y``."""
+    def _new_targets(self, y, classes=None, sample_weight=None):
+        """The target coding (see ``_targets``) fitted on a first call's ``y``.
+
+        ``sample_weight`` is the call's, unchecked (the drop-ins' codings
+        ignore it).
+        """
         raise NotImplementedError
 
     def _loss_params(self):
@@ -206,18 +210,27 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         )
         with np.errstate(over="ignore", invalid="ignore"):  # see _validated_targets
             X_valid, Y, targets = self._validated_targets(
-                X, y, first_call=first_call, incremental=incremental, classes=classes
+                X,
+                y,
+                first_call=first_call,
+                incremental=incremental,
+                classes=classes,
+                sample_weight=sample_weight,
             )
         data = Data(X_valid, Y, self._sample_weight(X_valid, y, sample_weight))
         lbfgs = self.solver == "lbfgs"
-        early_stopping = self.early_stopping and not lbfgs and not incremental
         # A validation set of the user's (lbfgs ignores it, as early_stopping).
         given = check_validation_set(
             self, targets, data, *validation, check_X=self._checked_input
         )
+        early_stopping = (
+            not lbfgs
+            and not incremental
+            and self._holds_out_validation(data, targets, given)
+        )
         if first_call:
             forget_scratch(self)  # nothing of an earlier call's layout is of use
-            state = self._fresh_state(data, targets, hidden)
+            state = self._fresh_state(data, targets, hidden, early_stopping)
             continuation, flat = None, None
         else:
             self._check_continuable(data, hidden)
@@ -263,7 +276,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         hooks.end_fit()
         return state, continuation
 
-    def _validated_targets(self, X, y, *, first_call, incremental, classes):
+    def _validated_targets(
+        self, X, y, *, first_call, incremental, classes, sample_weight=None
+    ):
         """``(X, Y, targets)``: ``X`` validated, ``y`` encoded by the target coding.
 
         A first call fits the coding (``classes_``); a later one checks ``y``
@@ -279,7 +294,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             Y = None if X_fast is None else targets.encode_fast(y, X_fast.dtype)
             if Y is not None and Y.shape[0] == X_fast.shape[0]:
                 return X_fast, Y, targets
-        X, y = self._checked_input(X, y, reset=first_call)
+        X, y = self._checked_input(X, y, reset=first_call, sample_weight=sample_weight)
         if not first_call:  # the fitted weights' namespace and device, or refuse
             check_same_namespace(X, self, "partial_fit" if incremental else "fit")
         if not is_numpy(X):
@@ -290,7 +305,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             # As MLP: a column y is 1-D y, with a DataConversionWarning.
             y = column_or_1d(y, warn=True)
         if first_call:
-            targets = self._target_coding = self._new_targets(y, classes)
+            targets = self._target_coding = self._new_targets(y, classes, sample_weight)
             if targets.classes is not None:
                 self.classes_ = targets.classes
         else:
@@ -298,13 +313,14 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         return X, targets.encode(y, X.dtype), targets
 
     # -- input: the drop-ins take arrays, as MLP; the tabular pair encodes tables --
-    def _checked_input(self, X, y="no_validation", *, reset=False):
+    def _checked_input(self, X, y="no_validation", *, reset=False, sample_weight=None):
         """``X`` (and, given ``y``, ``(X, y)``) checked as the network takes them.
 
         scikit-learn's ``validate_data``: dense or sparse floats, ``reset``
         recording ``n_features_in_`` and ``feature_names_in_``. Fit, prediction
         and a given validation set all come through here; the tabular pair
-        (``_tabular``) encodes its tables here instead.
+        (``_tabular``) encodes its tables here instead, its encoder fitted on
+        rows weighted by a fit's ``sample_weight`` (unchecked; ignored here).
         """
         if isinstance(y, str) and y == "no_validation":  # validate_data's marker
             return validate_data(
@@ -397,16 +413,21 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
 
-    def _fresh_state(self, data, targets, hidden):
-        """A new fit's state: weights drawn from ``random_state``, empty histories."""
+    def _holds_out_validation(self, data, targets, given):
+        """Whether a stochastic ``fit`` stops early on a validation set."""
+        return bool(self.early_stopping)
+
+    def _fresh_state(self, data, targets, hidden, early_stopping):
+        """A new fit's state: weights drawn from ``random_state``, empty histories.
+
+        ``early_stopping``: whether this fit keeps validation histories.
+        """
         rng = check_random_state(self.random_state)
         dtype = data.X.dtype
         units = [data.X.shape[1], *hidden, data.Y.shape[1]]
         coefs, intercepts = init_weights(
             units, self.init, self.activation, self.fit_intercept, rng, dtype, data.X
         )
-        # Early stopping applies to the stochastic solvers only (as MLP).
-        early = self.early_stopping and self.solver != "lbfgs"
         batch_norm = None
         if self.batch_norm:
             if is_numpy(data.X):
@@ -424,10 +445,10 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             n_outputs_=data.Y.shape[1],
             out_activation_=targets.out_activation,
             _rng=rng,
-            best_loss_=None if early else np.inf,
-            validation_scores_=[] if early else None,
-            validation_loss_curve_=[] if early else None,
-            best_validation_score_=-np.inf if early else None,
+            best_loss_=None if early_stopping else np.inf,
+            validation_scores_=[] if early_stopping else None,
+            validation_loss_curve_=[] if early_stopping else None,
+            best_validation_score_=-np.inf if early_stopping else None,
         )
 
     def _check_continuable(self, data, hidden):
@@ -473,19 +494,24 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         return state, None
 
     def _validation_monitor(self, validation, targets, state):
-        objective = self._objective()
-
-        def view(state):
-            # A copy of the estimator predicting with the weights as they stand;
-            # the scorer gets the validated array: no feature names to check.
-            est = copy.copy(self)
-            vars(est).update(state.attributes())
-            vars(est).pop("feature_names_in_", None)
-            return est
-
         return ValidationMonitor(
-            validation, targets, objective, self.scoring, self, view
+            validation,
+            targets,
+            self._objective(),
+            self.scoring,
+            self,
+            self._scoring_view,
         )
+
+    def _scoring_view(self, state):
+        """A copy of the estimator predicting with ``state``'s weights as they stand.
+
+        A ``scoring`` scorer calls it on the validated array: no feature names.
+        """
+        est = copy.copy(self)
+        vars(est).update(state.attributes())
+        vars(est).pop("feature_names_in_", None)
+        return est
 
     def _objective(self):
         return Objective(self.loss, self.alpha, self._loss_params())

@@ -83,7 +83,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
-    def _new_targets(self, y, classes=None):
+    def _new_targets(self, y, classes=None, sample_weight=None):
         return ClassTargets.fit(y, classes)
 
     @property

@@ -306,7 +306,8 @@ def with_parameters(*params, attributes=()):
         )
         classifier = cls.__name__.endswith("Classifier")
         fields = {
-            "{mlp}": cls.__name__.replace("ToyNet", "MLP"),
+            # The tabular pair's MLP is the drop-in's: MLPClassifier, MLPRegressor.
+            "{mlp}": cls.__name__.replace("Tabular", "").replace("ToyNet", "MLP"),
             "{score}": "accuracy" if classifier else "R^2",
         }
         for field, value in fields.items():
@@ -315,3 +316,18 @@ def with_parameters(*params, attributes=()):
         return cls
 
     return decorate
+
+
+def with_default(name, default, reason):
+    """``PARAMETERS[name]`` with another default, and the reason for it.
+
+    The entry's header takes ``default``; a sentence of the shared text that
+    calls the default {mlp}'s goes, and ``reason`` follows the text.
+    """
+    header, *body = PARAMETERS[name].doc.splitlines()
+    header = f"{header.rsplit('default=', 1)[0]}default={default!r}"
+    text = re.sub(r"\s*The default is \{mlp\}'s[^.]*\.", "", "\n".join(body))
+    reason = textwrap.fill(
+        reason, width=84, initial_indent="    ", subsequent_indent="    "
+    )
+    return Entry(name, f"{header}\n{text}\n{reason}")

@@ -91,7 +91,7 @@ class ToyNetRegressor(RegressorMixin, BaseToyNet):
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
-    def _new_targets(self, y, classes=None):
+    def _new_targets(self, y, classes=None, sample_weight=None):
         return RegressionTargets(y_was_1d=y.ndim == 1, poisson=self.loss == "poisson")
 
     def _loss_params(self):

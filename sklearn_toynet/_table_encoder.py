@@ -28,6 +28,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
+    _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
@@ -179,7 +180,7 @@ class TableEncoder(TransformerMixin, BaseEstimator):
 
     # -- fit ---------------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Learn each column's kind, scale and categories from ``X``.
 
         Parameters
@@ -190,6 +191,10 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         y : None
             Ignored.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the medians, spreads and category counts,
+            as repeated rows would count; rows of weight 0 count as absent.
+
         Returns
         -------
         self : TableEncoder
@@ -199,23 +204,38 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         # everything else, only when the whole fit succeeded.
         before = dict(self.__dict__)
         try:
-            self._fit(X)
+            table = read_table(self, X, reset=True)
+            if sample_weight is not None:
+                sample_weight = _check_sample_weight(
+                    sample_weight, np.empty((table.n_rows, 0)), ensure_non_negative=True
+                )
+            self.fit_table(table, sample_weight)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
         return self
 
-    def _fit(self, X):
-        table = _Table.validated(self, X, reset=True)
+    def fit_table(self, table, sample_weight=None):
+        """Fit on a table that :func:`read_table` checked (its owner's columns).
+
+        ``sample_weight`` (checked, one per row) weighs the rows as repeated
+        rows would count: in the medians, spreads and category counts; rows of
+        weight 0 count as absent.
+        """
         is_categorical = _categorical_mask(self.categorical_features, table)
+        if sample_weight is not None:
+            present = sample_weight > 0
+            if not present.all():
+                table = table.rows(present)
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)[present]
         numeric = np.flatnonzero(~is_categorical)
         A = table.numeric_block(numeric)
-        center, scale = _robust_center_and_scale(A)
+        center, scale = _robust_center_and_scale(A, sample_weight)
         has_missing = np.isnan(A).any(axis=0)
         categories, tables = [], []
         for j in np.flatnonzero(is_categorical):
-            levels, counts, n_missing = table.category_counts(j)
+            levels, counts, n_missing = table.category_counts(j, sample_weight)
             levels, table_j = _category_table(
                 levels, counts, n_missing, self.max_categories
             )
@@ -252,7 +272,10 @@ class TableEncoder(TransformerMixin, BaseEstimator):
             The encoded rows.
         """
         check_is_fitted(self)
-        table = _Table.validated(self, X, reset=False)
+        return self.encode(read_table(self, X, reset=False), dtype)
+
+    def encode(self, table, dtype=None):
+        """:meth:`transform` of a table :func:`read_table` checked."""
         if dtype is None:
             dtype = np.float32 if table.all_float32() else np.float64
         dtype = np.dtype(dtype)
@@ -375,15 +398,39 @@ def _quantiles(values, probabilities):
     return values[below] * (1.0 - fraction) + values[above] * fraction
 
 
-def _robust_center_and_scale(A):
-    """Per column of ``A`` (NaN missing): the median and a robust spread."""
+def _weighted_quantiles(values, weights, probabilities):
+    """:func:`_quantiles` of sorted ``values`` each repeated ``weights`` times.
+
+    Exact for integer weights (the quantiles of the repeated rows), and the
+    same formula for any positive weights.
+    """
+    total = float(weights.sum())
+    ends = np.cumsum(weights)  # the repeated rows of value i end before ends[i]
+    position = np.maximum(np.asarray(probabilities) * (total - 1), 0.0)
+    below = np.floor(position)
+    above = np.minimum(below + 1, max(total - 1, 0.0))
+    fraction = position - below
+    last = values.size - 1
+    at_below = np.minimum(np.searchsorted(ends, below, side="right"), last)
+    at_above = np.minimum(np.searchsorted(ends, above, side="right"), last)
+    return values[at_below] * (1.0 - fraction) + values[at_above] * fraction
+
+
+def _robust_center_and_scale(A, sample_weight=None):
+    """Per column of ``A`` (NaN missing): the (weighted) median and a robust spread."""
     center = np.zeros(A.shape[1])
     scale = np.ones(A.shape[1])
     for j in range(A.shape[1]):
-        values = np.sort(A[:, j][~np.isnan(A[:, j])])
+        present = ~np.isnan(A[:, j])
+        order = np.argsort(A[:, j][present], kind="stable")
+        values = A[:, j][present][order]
         if values.size == 0:
             continue  # no value at fit: the raw value, smoothly clipped
-        q25, q50, q75 = _quantiles(values, [0.25, 0.5, 0.75])
+        if sample_weight is None:
+            q25, q50, q75 = _quantiles(values, [0.25, 0.5, 0.75])
+        else:
+            weights = sample_weight[present][order]
+            q25, q50, q75 = _weighted_quantiles(values, weights, [0.25, 0.5, 0.75])
         negligible = _NEGLIGIBLE_SPREAD * max(-values[0], values[-1])
         with np.errstate(over="ignore"):
             spread = min(q75 - q25, np.finfo(np.float64).max)
@@ -496,6 +543,25 @@ def _categorical_mask(categorical_features, table):
 # -- reading the input -------------------------------------------------------------
 def _is_missing(value):
     return value is None or value is pd.NA or (value != value)
+
+
+def _total(count):
+    """A count of rows (an int) or of weight (a float), as a Python number."""
+    total = np.sum(count)
+    return (
+        int(total)
+        if np.issubdtype(np.asarray(total).dtype, np.integer)
+        else float(total)
+    )
+
+
+def read_table(owner, X, reset):
+    """``X`` checked as scikit-learn checks an estimator's input, as a table.
+
+    The checks (columns, names; ``reset`` records them) are ``owner``'s:
+    the encoder's own, or a tabular estimator's, whose messages then name it.
+    """
+    return _Table.validated(owner, X, reset)
 
 
 class _Table:
@@ -623,22 +689,43 @@ class _Table:
         return values
 
     # -- categorical columns
-    def category_counts(self, j):
-        """``(levels, counts, n_missing)`` of column ``j``'s training rows."""
+    def rows(self, index):
+        """The table of the rows ``index`` (a boolean mask or row numbers) only."""
+        data = self.data.iloc[index] if self.is_frame else self.data[index]
+        return type(self)(data, self.names)
+
+    def category_counts(self, j, sample_weight=None):
+        """``(levels, counts, n_missing)`` of column ``j``'s training rows.
+
+        Counts are row counts, or the rows' summed ``sample_weight``.
+        """
         column = self.column(j)
         if self.is_frame and isinstance(column.dtype, pd.CategoricalDtype):
             codes = column.array.codes
+            known = codes >= 0
+            weights = None if sample_weight is None else sample_weight[known]
             counts = np.bincount(
-                codes[codes >= 0], minlength=len(column.cat.categories)
+                codes[known], weights, minlength=len(column.cat.categories)
             )
             seen = counts > 0
             levels = column.cat.categories[seen].tolist()
-            return levels, counts[seen], int((codes < 0).sum())
+            n_missing = (~known).sum() if weights is None else sample_weight[~known]
+            return levels, counts[seen], _total(n_missing)
         series = column if self.is_frame else pd.Series(column, dtype=object)
-        tally = series.value_counts(dropna=True)
+        if sample_weight is None:
+            tally = series.value_counts(dropna=True)
+            n_missing = int(series.isna().sum())
+        else:
+            missing = series.isna().to_numpy()
+            tally = (
+                pd.Series(sample_weight[~missing])
+                .groupby(series[~missing].to_numpy())
+                .sum()
+            )
+            n_missing = _total(sample_weight[missing])
         levels = _sorted_levels(tally.index.tolist())
-        counts = [int(tally[level]) for level in levels] if levels else []
-        return levels, counts, int(series.isna().sum())
+        counts = [tally[level] for level in levels] if levels else []
+        return levels, counts, n_missing
 
     def category_rows(self, j, categories):
         """Each row's row of column ``j``'s category table."""

@@ -22,7 +22,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
-from ._array_api import device_of, is_numpy, namespace, to_numpy
+from ._array_api import device_of, is_numpy, namespace, to_device_of, to_numpy
 
 MULTILABEL = "multilabel-indicator"
 
@@ -235,14 +235,33 @@ class RegressionTargets:
         The training ``y`` was 1-D: predictions are too.
     poisson : bool
         The Poisson loss, whose targets must not be negative.
+    center, scale : ndarray of shape (n_outputs,) or None, default=None
+        Standardized targets (the tabular pair's): the network learns
+        ``(y - center) / scale`` and predicts ``P * scale + center``. None:
+        the targets as they are (the drop-ins', as MLP).
     """
 
     classes = None
     multilabel = False
 
-    def __init__(self, y_was_1d, poisson):
+    def __init__(self, y_was_1d, poisson, center=None, scale=None):
         self.y_was_1d = y_was_1d
         self.poisson = poisson
+        self.center = center
+        self.scale = scale
+
+    @classmethod
+    def standardized(cls, y, sample_weight=None):
+        """The coding of ``y`` (finite, checked) to zero mean and unit variance.
+
+        Weighted by ``sample_weight`` when given; a constant output keeps
+        scale 1.
+        """
+        Y = y.reshape(len(y), -1).astype(np.float64)
+        center = np.average(Y, axis=0, weights=sample_weight)
+        spread = np.sqrt(np.average((Y - center) ** 2, axis=0, weights=sample_weight))
+        scale = np.where(spread > 1e-12 * np.maximum(np.abs(center), 1), spread, 1.0)
+        return cls(y_was_1d=y.ndim == 1, poisson=False, center=center, scale=scale)
 
     @property
     def out_activation(self):
@@ -254,7 +273,10 @@ class RegressionTargets:
             raise ValueError(
                 f"The Poisson loss needs non-negative {name}; got a negative value."
             )
-        return y.reshape(len(y), -1).astype(dtype)
+        Y = y.reshape(len(y), -1)
+        if self.center is not None:
+            Y = (Y - self.center) / self.scale
+        return Y.astype(dtype)
 
     def check_continued(self, y, *, same_classes):
         """Any values continue a regression."""
@@ -267,7 +289,9 @@ class RegressionTargets:
         return self.encode(y_val, dtype, name="y_val")
 
     def decode(self, P):
-        """Predictions in ``y``'s shape: 1-D when it was."""
+        """Predictions in ``y``'s shape (1-D when it was) and units."""
+        if self.center is not None:
+            P = _unstandardized(P, self.center, self.scale)
         if not self.y_was_1d:
             return P
         return (
@@ -277,7 +301,10 @@ class RegressionTargets:
     decode_targets = decode
 
     def score(self, Y, P, sample_weight=None):
-        """R^2 of outputs ``P`` on targets ``Y``: ``score``'s number."""
+        """R^2 of outputs ``P`` on targets ``Y``: ``score``'s number.
+
+        R^2 is the same for standardized targets: no decoding needed.
+        """
         Y, P, sample_weight = _on_host(Y, P, sample_weight)
         return r2_score(Y, P, sample_weight=sample_weight)
 
@@ -298,3 +325,12 @@ def _labels_like(labels, like):
 def _on_host(*arrays):
     """``arrays`` (outputs, targets, weights) as NumPy's, for the metrics."""
     return tuple(to_numpy(a) for a in arrays)
+
+
+def _unstandardized(P, center, scale):
+    """``P * scale + center``, in ``P``'s library and dtype."""
+    if isinstance(P, np.ndarray):
+        return (P * scale + center).astype(P.dtype, copy=False)
+    xp = namespace(P)
+    scale, center = (xp.astype(to_device_of(a, P), P.dtype) for a in (scale, center))
+    return P * scale + center

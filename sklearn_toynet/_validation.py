@@ -123,6 +123,27 @@ def _checked_split(train, val):
     return train, val
 
 
+#: The fewest validation rows ``early_stopping="auto"`` holds out.
+MIN_VALIDATION_ROWS = 20
+
+
+def can_hold_out(data, targets, fraction):
+    """Whether ``split_validation`` makes a validation set worth scoring.
+
+    At least ``MIN_VALIDATION_ROWS`` rows held out, and (for one label per
+    row) every class with a row on either side of the stratified split.
+    """
+    n_val = int(np.ceil(fraction * data.n_samples))
+    if n_val < MIN_VALIDATION_ROWS or data.n_samples - n_val < 1:
+        return False
+    labels = targets.stratify(to_numpy(data.Y))
+    if labels is None:
+        return True
+    classes, counts = np.unique(labels, return_counts=True)
+    n_classes = len(classes)
+    return counts.min() >= 2 and min(n_val, data.n_samples - n_val) >= n_classes
+
+
 def _check_stratifiable(labels, fraction):
     """Raise, naming them by label, if a class has too few samples to split."""
     classes, counts = np.unique(labels, return_counts=True)
