@@ -80,16 +80,18 @@ class SharedCount:
 
     def enter(self, threads):
         """A call asking for at most ``threads`` starts; returns its outer count."""
-        here = self._here
-        outer = getattr(here, "threads", None)
+        outer = getattr(self._here, "threads", None)
         current = self.get()
+        users = self.users if self.calls else current  # the first call saves it
+        threads = min(users if outer is None else outer, threads)
+        changed = current != threads
+        if changed:
+            self.set(threads)  # (if this raises, the call is not counted)
         if not self.calls:
-            self.users, self.changed = current, False
+            self.users, self.changed = users, False
         self.calls += 1
-        threads = here.threads = min(self.users if outer is None else outer, threads)
-        if current != threads:
-            self.set(threads)
-            self.changed = True
+        self.changed |= changed
+        self._here.threads = threads
         return outer
 
     def leave(self, outer):

@@ -185,10 +185,16 @@ def users_blas_counts():
 
 @pytest.fixture(params=[*SCOPES, "this machine's"])
 def blas_counts(request, monkeypatch):
-    """BLAS pools at ``USERS`` threads; returns a function: the counts now."""
+    """BLAS pools at ``USERS`` threads: ``(counts_now, the user's counts)``.
+
+    ``counts_now()``: each pool's counts a thread would run with now.
+    """
     if request.param == "this machine's":
-        users_counts = request.getfixturevalue("users_blas_counts")
-        return lambda: set(_blas_counts().values()) | set(users_counts.values())
+        users = request.getfixturevalue("users_blas_counts")
+        return (
+            lambda: {pool: {count} for pool, count in _blas_counts().items()},
+            {pool: {count} for pool, count in users.items()},
+        )
     pools = [
         FakePool(request.param, USERS, f"{package}.libs/libopenblas.so")
         for package in ("numpy", "scipy")
@@ -200,7 +206,10 @@ def blas_counts(request, monkeypatch):
         lambda: SimpleNamespace(select=lambda user_api: controller),
     )
     monkeypatch.setattr(_threads, "_pools", None)  # found again: the stand-ins
-    return lambda: set().union(*(pool.counts() for pool in pools))
+    return (
+        lambda: {pool.filepath: pool.counts() for pool in pools},
+        {pool.filepath: {USERS} for pool in pools},
+    )
 
 
 @pytest.mark.parametrize("exit_order", EXIT_ORDERS)
@@ -211,7 +220,8 @@ def test_overlapping_calls_leave_the_users_blas_counts(blas_counts, exit_order):
         return _threads.limited_blas(rows, UNITS, fit=i % 2 == 0), None
 
     run_in_turns(call, EXIT_ORDERS[exit_order])
-    assert blas_counts() == {USERS}
+    counts_now, users = blas_counts
+    assert counts_now() == users
 
 
 # Stand-ins only: eight fits at four threads each on this machine's two cores
@@ -247,7 +257,8 @@ def test_concurrent_fits_leave_the_users_blas_counts(monkeypatch, blas_counts):
     for thread in threads:
         thread.join(WAIT)
     assert errors == []
-    assert blas_counts() == {USERS}
+    counts_now, users = blas_counts
+    assert counts_now() == users
 
 
 def test_nested_calls_in_one_thread_restore_the_outer_calls_limit(users_blas_counts):
