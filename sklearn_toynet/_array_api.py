@@ -13,6 +13,7 @@ NumPy's ``RandomState`` and moved to the device (:func:`to_device_of`), so one
 import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
+from sklearn.externals.array_api_compat import is_array_api_obj
 from sklearn.utils._array_api import (
     _is_numpy_namespace,
     get_namespace_and_device,
@@ -71,6 +72,18 @@ def to_numpy(a):
     if is_numpy(a) or a is None:
         return a
     return move_to(a, xp=np, device="cpu")
+
+
+def labels_on_host(labels):
+    """``labels`` in another library's array moved to NumPy; anything else as given.
+
+    Class labels are coded on the host (see ``_targets``), so ``classes``
+    given as a tensor comes to NumPy as ``y`` does; a list or a NumPy array
+    stays what it is.
+    """
+    if labels is None or is_numpy(labels) or not is_array_api_obj(labels):
+        return labels
+    return to_numpy(labels)
 
 
 def any_nonzero(a):

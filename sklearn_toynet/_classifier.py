@@ -5,7 +5,7 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from ._array_api import namespace, to_numpy
+from ._array_api import labels_on_host, namespace, to_numpy
 from ._base import BaseToyNet, _has_stochastic_solver
 from ._params import SHARED_PARAMETERS, entries, with_parameters
 from ._targets import ClassTargets
@@ -166,19 +166,20 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         spares and overwritten: copy them to keep them. A warm ``fit``
         (``warm_start=True``) does the same.
         """
+        host_classes = labels_on_host(classes)  # coded on the host, as y
         if not hasattr(self, "classes_"):
             if classes is None:
                 raise ValueError(
                     "classes must be passed on the first call to partial_fit."
                 )
         elif classes is not None and not np.array_equal(
-            np.unique(classes), to_numpy(self.classes_)
+            np.unique(host_classes), to_numpy(self.classes_)
         ):
             raise ValueError(
                 f"`classes={classes!r}` is not the same as on last call to "
                 f"partial_fit, was: {self.classes_!r}"
             )
-        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+        return self._fit(X, y, sample_weight, incremental=True, classes=host_classes)
 
     def predict(self, X):
         """Predict class labels (an indicator matrix for multilabel targets).

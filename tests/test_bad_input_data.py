@@ -4,7 +4,9 @@ NaN, infinite, empty, featureless, mis-shaped, string or complex ``X``; ``y`` of
 the wrong length, with NaN or infinity, or of a kind the estimator cannot learn;
 bad ``sample_weight``; and at predict time, an unfitted model, another number of
 features or other column names. Never a crash of another kind, a NaN or a
-silently wrong model.
+silently wrong model. The same errors on every array library (``library``, see
+``_bad_input_helpers``): strings are NumPy's only, sparse matrices SciPy's,
+column names pandas'.
 """
 
 import numpy as np
@@ -14,7 +16,18 @@ from sklearn.exceptions import NotFittedError
 
 from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
 
-from _bad_input_helpers import ESTIMATORS, Y_REG, X, Y, small, target
+from _bad_input_helpers import (  # noqa: F401 (dispatch_by_library: a fixture)
+    ESTIMATORS,
+    LIBRARIES,
+    Y_REG,
+    X,
+    Y,
+    dispatch_by_library,
+    in_library,
+    small,
+    target,
+    with_cases,
+)
 from _helpers import quiet_fit
 
 
@@ -41,6 +54,10 @@ BAD_X = {
     "complex": (lambda X_: X_ + 1j, "Complex data not supported"),
     "sparse-nan": (lambda X_: sp.csr_matrix(with_nan(X_)), "Input X contains NaN"),
 }
+# Cases no other array library can hold: the Array API has no string arrays,
+# and sparse matrices are SciPy's.
+NUMPY_ONLY = {"strings", "sparse-nan"}
+BAD_X_CASES = with_cases(BAD_X, NUMPY_ONLY)
 
 
 def y_for(Est, X_bad, y):
@@ -48,58 +65,74 @@ def y_for(Est, X_bad, y):
     return y[: X_bad.shape[0]] if np.ndim(X_bad) >= 1 else y
 
 
-@pytest.mark.parametrize("case", BAD_X)
-@pytest.mark.parametrize("Est", ESTIMATORS)
-def test_fit_refuses_bad_X(Est, case):
-    make, message = BAD_X[case]
+def _bad_x(library, case):
+    """``X`` spoilt by ``case``, in ``library``."""
+    make, _ = BAD_X[case]
     X_bad = make(X)
+    return X_bad if case in NUMPY_ONLY else in_library(library, X_bad)
+
+
+@pytest.mark.parametrize("library, case", BAD_X_CASES)
+@pytest.mark.parametrize("Est", ESTIMATORS)
+def test_fit_refuses_bad_X(Est, library, case):
+    X_bad = _bad_x(library, case)
     est = small(Est)
-    with pytest.raises(ValueError, match=message):
-        est.fit(X_bad, y_for(Est, X_bad, target(Est)))
+    with pytest.raises(ValueError, match=BAD_X[case][1]):
+        est.fit(X_bad, in_library(library, y_for(Est, X_bad, target(Est))))
     assert not hasattr(est, "coefs_")
 
 
-@pytest.mark.parametrize("case", BAD_X)
+@pytest.mark.parametrize("library, case", BAD_X_CASES)
 @pytest.mark.parametrize("Est", ESTIMATORS)
-def test_predict_refuses_bad_X(Est, case):
-    make, message = BAD_X[case]
-    est = quiet_fit(small(Est), X, target(Est))
+def test_predict_refuses_bad_X(Est, library, case):
+    est = quiet_fit(
+        small(Est), in_library(library, X), in_library(library, target(Est))
+    )
     methods = ["predict", "activations"]
     methods += ["predict_proba", "predict_log_proba"] * (Est is ToyNetClassifier)
     for method in methods:
-        with pytest.raises(ValueError, match=message):
-            getattr(est, method)(make(X))
+        with pytest.raises(ValueError, match=BAD_X[case][1]):
+            getattr(est, method)(_bad_x(library, case))
 
 
+@pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("Est", ESTIMATORS)
-def test_bad_y(Est):
+def test_bad_y(Est, library):
     est = small(Est)
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        est.fit(X, target(Est)[:-1])
-    with pytest.raises(ValueError, match="Input y contains NaN"):
-        est.fit(X, np.where(np.arange(40) == 3, np.nan, target(Est)))
+    X_ = in_library(library, X)
+    bad = [
+        (target(Est)[:-1], "inconsistent numbers of samples"),
+        (np.where(np.arange(40) == 3, np.nan, target(Est)), "Input y contains NaN"),
+    ]
     if Est is ToyNetRegressor:
-        with pytest.raises(ValueError, match="Input y contains infinity"):
-            est.fit(X, np.where(np.arange(40) == 3, np.inf, Y_REG))
+        y_inf = np.where(np.arange(40) == 3, np.inf, Y_REG)
+        bad.append((y_inf, "Input y contains infinity"))
+    for y_bad, message in bad:
+        with pytest.raises(ValueError, match=message):
+            est.fit(X_, in_library(library, y_bad))
+    if Est is ToyNetRegressor:
         with pytest.raises(ValueError, match="could not convert"):
-            est.fit(X, np.array(["a", "b"] * 20))
+            est.fit(X_, np.array(["a", "b"] * 20))  # strings: NumPy's only
         with pytest.raises(ValueError, match="Poisson loss needs non-negative y"):
-            est.set_params(loss="poisson").fit(X, Y_REG)
+            est.set_params(loss="poisson").fit(X_, in_library(library, Y_REG))
     assert not hasattr(est, "coefs_")
 
 
-def test_classifier_refuses_continuous_and_multioutput_multiclass_targets():
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_classifier_refuses_continuous_and_multioutput_multiclass_targets(library):
     clf = small(ToyNetClassifier)
+    X_ = in_library(library, X)
     with pytest.raises(ValueError, match="Unknown label type"):
-        clf.fit(X, X[:, 0])
+        clf.fit(X_, in_library(library, X[:, 0]))
     with pytest.raises(ValueError, match="Multioutput target"):
-        clf.fit(X, np.column_stack([Y, Y]))
+        clf.fit(X_, in_library(library, np.column_stack([Y, Y])))
 
 
+@pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("Est", ESTIMATORS)
-def test_bad_sample_weight(Est):
+def test_bad_sample_weight(Est, library):
     est = small(Est)
-    y = target(Est)
+    X_, y = in_library(library, X), in_library(library, target(Est))
     for sample_weight, message in [
         (np.ones(39), r"sample_weight.shape == \(39,\), expected \(40,\)"),
         (-np.ones(40), "Negative values in data passed to `sample_weight`"),
@@ -107,33 +140,38 @@ def test_bad_sample_weight(Est):
         (np.zeros(40), "at least one non-zero"),
     ]:
         with pytest.raises(ValueError, match=message):
-            est.fit(X, y, sample_weight=sample_weight)
+            est.fit(X_, y, sample_weight=in_library(library, sample_weight))
 
 
 # -- predict-time mismatches ----------------------------------------------------------
 
 
+@pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("Est", ESTIMATORS)
-def test_predict_before_fit_raises_not_fitted(Est):
+def test_predict_before_fit_raises_not_fitted(Est, library):
     est = small(Est)
+    X_, y = in_library(library, X), in_library(library, target(Est))
     methods = ["predict", "activations", "score"]
     methods += ["predict_proba", "predict_log_proba"] * (Est is ToyNetClassifier)
     for method in methods:
-        args = (X, target(Est)) if method == "score" else (X,)
+        args = (X_, y) if method == "score" else (X_,)
         with pytest.raises(NotFittedError, match="not fitted yet"):
             getattr(est, method)(*args)
 
 
+@pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("Est", ESTIMATORS)
-def test_wrong_number_of_features_at_predict(Est):
-    est = quiet_fit(small(Est), X, target(Est))
+def test_wrong_number_of_features_at_predict(Est, library):
+    est = quiet_fit(
+        small(Est), in_library(library, X), in_library(library, target(Est))
+    )
     for n in (2, 4):
-        X_other = np.zeros((5, n))
+        X_other = in_library(library, np.zeros((5, n)))
         with pytest.raises(ValueError, match=f"X has {n} features, but .* 3 features"):
             est.predict(X_other)
 
 
-def test_different_column_names_at_predict():
+def test_different_column_names_at_predict():  # pandas' frames: NumPy's path only
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(X, columns=["a", "b", "c"])
     clf = quiet_fit(small(ToyNetClassifier), frame, Y)

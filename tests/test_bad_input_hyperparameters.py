@@ -3,19 +3,30 @@
 Every parameter, at ``fit`` and ``partial_fit`` alike, raises scikit-learn's
 InvalidParameterError with the allowed values; ``hidden_layer_sizes`` and
 ``class_weight`` are validated further, and options a solver cannot use are
-refused with the reason.
+refused with the reason. Every other array library (``library``, see
+``_bad_input_helpers``) gets NumPy's messages, word for word.
 """
 
 import re
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_toynet import ToyNetClassifier
 from sklearn_toynet._activations import HIDDEN_ACTIVATIONS
 
-from _bad_input_helpers import ESTIMATORS, X, Y, small, target
+from _bad_input_helpers import (  # noqa: F401 (dispatch_by_library: a fixture)
+    ESTIMATORS,
+    LIBRARIES,
+    X,
+    Y,
+    dispatch_by_library,
+    in_library,
+    small,
+    target,
+)
 
 # -- hyperparameters --------------------------------------------------------------
 
@@ -94,27 +105,54 @@ def partial_fit_classes(Est):
     return {"classes": np.unique(Y)} if Est is ToyNetClassifier else {}
 
 
+def _message(method, *args, **kwargs):
+    """The message of the error ``method(*args, **kwargs)`` raises."""
+    with pytest.raises(InvalidParameterError) as error:
+        method(*args, **kwargs)
+    return str(error.value)
+
+
+@pytest.mark.parametrize("library", LIBRARIES[1:])  # NumPy's: the test above
+@pytest.mark.parametrize("Est", ESTIMATORS)
+def test_every_library_gets_numpys_hyperparameter_messages(Est, library):
+    X_, y = in_library(library, X), in_library(library, target(Est))
+    for name, value, _ in BAD_PARAMS:
+        est = small(Est).set_params(**{name: value})
+        with sklearn.config_context(array_api_dispatch=False):
+            expected = _message(est.fit, X, target(Est))
+        assert _message(est.fit, X_, y) == expected
+        if name != "solver":
+            classes = partial_fit_classes(Est)
+            assert _message(est.partial_fit, X_, y, **classes) == expected
+        assert not hasattr(est, "coefs_")
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("sizes", [(0,), (4, -1), (2.5,), (4, 0, 4)])
-def test_hidden_layer_sizes_must_be_positive_integers(sizes):
+def test_hidden_layer_sizes_must_be_positive_integers(sizes, library):
     with pytest.raises(ValueError, match=re.escape("hidden_layer_sizes must be > 0")):
         small(ToyNetClassifier, solver="lbfgs").set_params(
             hidden_layer_sizes=sizes
-        ).fit(X, Y)
+        ).fit(in_library(library, X), in_library(library, Y))
 
 
-def test_class_weight_is_validated():
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_class_weight_is_validated(library):
+    X_ = in_library(library, X)
     with pytest.raises(InvalidParameterError, match="'class_weight' parameter"):
-        small(ToyNetClassifier, class_weight="equal").fit(X, Y)
-    Y_multilabel = np.column_stack([Y == 0, Y == 1]).astype(int)
+        small(ToyNetClassifier, class_weight="equal").fit(X_, in_library(library, Y))
+    Y_multilabel = in_library(library, np.column_stack([Y == 0, Y == 1]).astype(int))
     with pytest.raises(ValueError, match="class_weight is not supported for multil"):
-        small(ToyNetClassifier, class_weight="balanced").fit(X, Y_multilabel)
+        small(ToyNetClassifier, class_weight="balanced").fit(X_, Y_multilabel)
 
 
-def test_solver_specific_options_are_refused_with_the_reason():
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_solver_specific_options_are_refused_with_the_reason(library):
+    X_, Y_ = in_library(library, X), in_library(library, Y)
     with pytest.raises(ValueError, match="dropout needs a stochastic solver"):
-        small(ToyNetClassifier, solver="lbfgs", dropout=0.5).fit(X, Y)
+        small(ToyNetClassifier, solver="lbfgs", dropout=0.5).fit(X_, Y_)
     with pytest.raises(AttributeError, match="has no attribute 'partial_fit'") as err:
         small(ToyNetClassifier, solver="lbfgs").partial_fit  # noqa: B018
     assert "only available for stochastic optimizers" in str(err.value.__cause__)
     with pytest.raises(ValueError, match="partial_fit does not support early_stop"):
-        small(ToyNetClassifier, early_stopping=True).partial_fit(X, Y, classes=[0, 1])
+        small(ToyNetClassifier, early_stopping=True).partial_fit(X_, Y_, classes=[0, 1])

@@ -2,7 +2,9 @@
 
 CSR and CSC matrices (other formats are converted) train the same weights as
 the dense array with every solver, and a model predicts and continues training
-on sparse and dense input alike.
+on sparse and dense input alike. NumPy's path only: sparse matrices are SciPy's,
+and no other array library the suite has (``_bad_input_helpers.LIBRARIES``)
+holds them.
 """
 
 import numpy as np
