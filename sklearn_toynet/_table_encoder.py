@@ -4,9 +4,11 @@
 input column into output columns:
 
 - a **numeric** column is centred at its median, divided by a robust spread
-  and smoothly clipped (``z / sqrt(1 + (z / c)**2)``); a missing value becomes
-  the centre (0), and, when the column had missing values at fit, an extra
-  0/1 column says which rows were missing;
+  and smoothly clipped (``z / sqrt(1 + (z / c)**2)``), or, with
+  ``numeric_scaling="quantile"``, mapped through its training quantiles onto
+  normal scores by a monotone piecewise-linear function; a missing value is
+  imputed at the median, and, when the column had missing values at fit, an
+  extra 0/1 column says which rows were missing;
 - a **categorical** column becomes one 0/1 column per category seen at fit (a
   missing value counting as the category "missing" when it occurred), the
   rarest ones folded into one "infrequent" column past ``max_categories``; a
@@ -24,6 +26,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.special import ndtri
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
@@ -50,6 +53,14 @@ _FEW_ROWS = 16
 
 # Beyond this, u / hypot(1, u) is exactly +-1 in float64 (and u**2 would overflow).
 _CLIP_SATURATION = 1e150
+
+#: Probability levels of a numeric column's quantile map (numeric_scaling="quantile"):
+#: odd, so that 0.5 is one and the median a knot of score 0.
+N_QUANTILES = 65
+
+# The quantile map's levels are kept this far off 0 and 1 before their normal
+# scores are taken, as QuantileTransformer's BOUNDS_THRESHOLD: scores within +-5.2.
+_QUANTILE_BOUND = 1e-7
 
 
 class TableEncoder(TransformerMixin, BaseEstimator):
@@ -79,10 +90,24 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         the rest share an "infrequent" column, which also takes categories
         unseen at fit. None keeps every category.
 
+    numeric_scaling : {"robust", "quantile"}, default="robust"
+        How a numeric column becomes an output column:
+
+        - "robust": ``z = (x - center_) / scale_`` (median, interquartile
+          range), smoothly clipped (see ``numeric_clip``);
+        - "quantile": the column's training quantiles at ``N_QUANTILES`` (65)
+          probability levels ``p`` mapped onto standard normal scores
+          ``ndtri(p)`` (``p`` kept within ``[1e-7, 1 - 1e-7]``), linearly
+          between them, constant beyond the training range (``knots_``): as
+          scikit-learn's ``QuantileTransformer(output_distribution="normal")``
+          at its quantiles, within about +-5.2. Skewed and heavy-tailed
+          columns (counts, prices) come out evenly spread. ``numeric_clip``
+          does not apply.
+
     numeric_clip : float > 0 or None, default=3.0
         ``c`` of the smooth clipping ``z / sqrt(1 + (z / c)**2)`` of the
         scaled numeric values: about ``z`` near 0, never beyond ``c``. None
-        turns clipping off.
+        turns clipping off. Only for ``numeric_scaling="robust"``.
 
     missing_indicators : bool, default=True
         Add a 0/1 column for each numeric column that had missing values
@@ -101,14 +126,32 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         always an array (all False when no column is categorical).
 
     center_ : ndarray of float64, shape (n_numeric,)
-        The training median of each numeric column, in input order.
+        The training median of each numeric column, in input order: where a
+        missing value is imputed, in either scaling.
 
     scale_ : ndarray of float64, shape (n_numeric,)
         The robust spread each numeric column is divided by: the
         interquartile range, or half the range when that is negligible
         (below 1e-12 of the column's largest magnitude), or 1 when that is
         negligible too (a constant column, which then encodes as 0). A
-        column without any value at fit has center 0 and scale 1.
+        column without any value at fit has center 0 and scale 1. Used by
+        ``numeric_scaling="robust"`` only (fitted in either).
+
+    knots_ : list of tuple of ndarray of float64
+        With ``numeric_scaling="quantile"`` only: for each numeric column, in
+        input order, ``(xs, ys)`` of its piecewise-linear map, the encoding of
+        ``x`` being ``np.interp(x, xs, ys)``. ``xs``: the column's distinct
+        training quantiles (linear interpolation, as :func:`numpy.quantile`,
+        rows weighted by ``sample_weight``) at the levels
+        ``linspace(0, 1, N_QUANTILES)``, strictly increasing, from the
+        column's smallest to its largest training value; the median
+        ``center_`` is one of them. ``ys``: the normal
+        score ``ndtri(p)`` of each one's level ``p``; a value that is the
+        quantile of several levels (tied training values) takes the middle
+        of their first and last level, so that a column of mostly zeros
+        encodes its zeros near 0, not at the low end. A column with one
+        distinct value, or none at fit, has ``xs = [value or 0]``,
+        ``ys = [0]``: it encodes as 0.
 
     missing_indicators_ : ndarray of bool, shape (n_numeric,)
         Which numeric columns have a missing-value indicator column.
@@ -154,6 +197,7 @@ class TableEncoder(TransformerMixin, BaseEstimator):
     _parameter_constraints = {
         "categorical_features": ["array-like", StrOptions({"from_dtype"}), None],
         "max_categories": [Interval(Integral, 2, None, closed="left"), None],
+        "numeric_scaling": [StrOptions({"robust", "quantile"})],
         "numeric_clip": [Interval(Real, 0, None, closed="neither"), None],
         "missing_indicators": ["boolean"],
     }
@@ -162,11 +206,13 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         self,
         categorical_features="from_dtype",
         max_categories=32,
+        numeric_scaling="robust",
         numeric_clip=3.0,
         missing_indicators=True,
     ):
         self.categorical_features = categorical_features
         self.max_categories = max_categories
+        self.numeric_scaling = numeric_scaling
         self.numeric_clip = numeric_clip
         self.missing_indicators = missing_indicators
 
@@ -192,8 +238,9 @@ class TableEncoder(TransformerMixin, BaseEstimator):
             Ignored.
 
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the rows in the medians, spreads and category counts,
-            as repeated rows would count; rows of weight 0 count as absent.
+            Weights of the rows in the medians, spreads, quantiles and
+            category counts, as repeated rows would count; rows of weight 0
+            count as absent.
 
         Returns
         -------
@@ -232,6 +279,9 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         numeric = np.flatnonzero(~is_categorical)
         A = table.numeric_block(numeric)
         center, scale = _robust_center_and_scale(A, sample_weight)
+        knots = None
+        if self.numeric_scaling == "quantile":
+            knots = [_quantile_knots(a, sample_weight) for a in A.T]
         has_missing = np.isnan(A).any(axis=0)
         categories, tables = [], []
         for j in np.flatnonzero(is_categorical):
@@ -244,6 +294,10 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         self.is_categorical_ = is_categorical
         self.center_ = center
         self.scale_ = scale
+        if knots is None:
+            vars(self).pop("knots_", None)  # from an earlier quantile fit
+        else:
+            self.knots_ = knots
         self.missing_indicators_ = has_missing & bool(self.missing_indicators)
         self.categories_ = categories
         self.category_tables_ = tables
@@ -300,7 +354,14 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         return out
 
     def _scaled(self, A, missing, dtype):
-        """Robust scaling then smooth clipping, finite in ``dtype``."""
+        """The numeric block scaled (robust or quantile), finite in ``dtype``."""
+        if self.numeric_scaling == "quantile":
+            A = np.where(missing, self.center_, A)
+            Z = np.empty_like(A)
+            for k, (xs, ys) in enumerate(self.knots_):
+                Z[:, k] = piecewise_linear(A[:, k], xs, ys)
+            return Z
+        # Robust scaling then smooth clipping.
         # Huge inputs may overflow to +-inf here: clipping maps them to +-c,
         # or, without clipping, to the dtype's largest value.
         with np.errstate(over="ignore"):
@@ -439,6 +500,51 @@ def _robust_center_and_scale(A, sample_weight=None):
         center[j] = q50
         scale[j] = spread if spread > negligible else 1.0
     return center, scale
+
+
+def _quantile_knots(a, sample_weight=None):
+    """``(xs, ys)`` of the quantile map of one column ``a`` (NaN missing)."""
+    present = ~np.isnan(a)
+    order = np.argsort(a[present], kind="stable")
+    values = a[present][order]
+    if values.size == 0:
+        return np.zeros(1), np.zeros(1)
+    levels = np.linspace(0.0, 1.0, N_QUANTILES)
+    # A weighted mean of two neighbours may round past them (or overflow
+    # near the largest float): keep the quantiles ordered and in range.
+    with np.errstate(over="ignore"):
+        if sample_weight is None:
+            Q = _quantiles(values, levels)
+        else:
+            Q = _weighted_quantiles(values, sample_weight[present][order], levels)
+    Q = np.maximum.accumulate(np.clip(Q, values[0], values[-1]))
+    xs, first = np.unique(Q, return_index=True)
+    last = np.append(first[1:], Q.size) - 1
+    middle = (levels[first] + levels[last]) / 2
+    ys = ndtri(np.clip(middle, _QUANTILE_BOUND, 1.0 - _QUANTILE_BOUND))
+    if xs.size == 1:
+        ys[:] = 0.0
+    return xs, ys
+
+
+def piecewise_linear(x, xs, ys):
+    """``np.interp(x, xs, ys)`` for strictly increasing ``xs``, for any finite ``x``.
+
+    Constant beyond the ends; monotone in ``x`` when ``ys`` is; no overflow
+    between knots of opposite signs near the largest float.
+    """
+    if xs.size == 1:
+        return np.full(x.shape, ys[0])
+    x = np.clip(x, xs[0], xs[-1])
+    j = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, xs.size - 2)
+    lo, hi = xs[j], xs[j + 1]
+    with np.errstate(over="ignore"):
+        width = hi - lo
+    # Halved, the distances between two huge knots of opposite signs fit.
+    s = np.where(np.isfinite(width), 1.0, 0.5)
+    t = np.clip((x * s - lo * s) / (hi * s - lo * s), 0.0, 1.0)
+    # Capped at the next knot's score: exactly monotone across knots.
+    return np.minimum(ys[j] + t * (ys[j + 1] - ys[j]), ys[j + 1])
 
 
 def _sorted_levels(levels):

@@ -16,9 +16,15 @@ from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_toynet._table_encoder import _FEW_ROWS, OutputColumn, TableEncoder
+from sklearn_toynet._table_encoder import (
+    _FEW_ROWS,
+    N_QUANTILES,
+    OutputColumn,
+    TableEncoder,
+)
 
 
 def mixed_frame(n=40, seed=0):
@@ -534,6 +540,236 @@ def test_other_dataframe_libraries_are_read_through_narwhals():
     np.testing.assert_array_equal(enc.transform(table), TableEncoder().fit_transform(X))
 
 
+# -- numeric_scaling="quantile" -----------------------------------------------------
+
+
+def quantile_encoder(**params):
+    return TableEncoder(numeric_scaling="quantile", **params)
+
+
+def reference_quantile_transformer(X):
+    """scikit-learn's normal-score quantile map on the same levels."""
+    qt = QuantileTransformer(output_distribution="normal", n_quantiles=N_QUANTILES)
+    return qt.fit(X)
+
+
+def at_column(k, values, n_columns):
+    """Rows holding ``values`` in column ``k`` and 0 elsewhere."""
+    X = np.zeros((len(values), n_columns))
+    X[:, k] = values
+    return X
+
+
+def test_quantile_knots_are_quantile_transformers_scores_at_its_quantiles():
+    rng = np.random.default_rng(10)
+    X = np.column_stack([rng.lognormal(size=500), rng.standard_t(3, 500)])
+    enc = quantile_encoder().fit(X)
+    qt = reference_quantile_transformer(X)
+    for k, (xs, ys) in enumerate(enc.knots_):
+        assert xs.dtype == ys.dtype == np.float64
+        np.testing.assert_allclose(xs, qt.quantiles_[:, k], rtol=1e-12)
+        expected = qt.transform(at_column(k, xs, 2))[:, k]
+        np.testing.assert_allclose(ys, expected, rtol=0, atol=1e-6)
+
+
+def test_quantile_encoding_interpolates_the_knots_and_is_constant_beyond():
+    rng = np.random.default_rng(11)
+    x = rng.exponential(size=300)
+    enc = quantile_encoder().fit(x[:, None])
+    xs, ys = enc.knots_[0]
+    new = np.concatenate([rng.uniform(-1, x.max() + 1, 200), [-1e6, 1e6], xs])
+    Xt = enc.transform(new[:, None])[:, 0]
+    np.testing.assert_allclose(Xt, np.interp(new, xs, ys), rtol=0, atol=1e-14)
+    assert (Xt[new <= xs[0]] == ys[0]).all() and (Xt[new >= xs[-1]] == ys[-1]).all()
+    # Between its knots QuantileTransformer interpolates the probability, not
+    # the score: the two agree at the knots and stay between the same ones.
+    qt = reference_quantile_transformer(x[:, None]).transform(new[:, None])[:, 0]
+    segment = np.clip(np.searchsorted(xs, new, side="right") - 1, 0, xs.size - 2)
+    assert (qt >= ys[segment] - 1e-6).all() and (qt <= ys[segment + 1] + 1e-6).all()
+
+
+def test_quantile_encoding_is_monotone_and_spreads_a_skewed_column():
+    rng = np.random.default_rng(12)
+    x = rng.lognormal(sigma=2.0, size=400)
+    enc = quantile_encoder().fit(x[:, None])
+    xs, ys = enc.knots_[0]
+    assert (np.diff(xs) > 0).all() and (np.diff(ys) > 0).all()
+    grid = np.sort(np.concatenate([x, rng.uniform(0, x.max() * 2, 1000)]))
+    assert (np.diff(enc.transform(grid[:, None])[:, 0]) >= 0).all()
+    # The training rows come out about standard normal, skew gone.
+    Xt = enc.transform(x[:, None])[:, 0]
+    assert abs(np.median(Xt)) < 0.05
+    assert abs(np.mean(Xt**3)) < 0.5 < abs(np.mean(((x - x.mean()) / x.std()) ** 3))
+
+
+def test_tied_values_encode_at_the_middle_of_their_levels():
+    # 90% zeros: QuantileTransformer sends the zeros to its lowest score;
+    # here they take the middle of the levels they are the quantile of.
+    rng = np.random.default_rng(13)
+    x = np.where(rng.random(500) < 0.9, 0.0, rng.integers(1, 10, 500))
+    enc = quantile_encoder().fit(x[:, None])
+    xs, ys = enc.knots_[0]
+    levels = np.linspace(0, 1, N_QUANTILES)
+    zero_levels = levels[np.quantile(x, levels) == 0.0]
+    assert xs[0] == 0.0
+    assert ys[0] == pytest.approx(
+        norm_score((zero_levels[0] + zero_levels[-1]) / 2), rel=1e-12
+    )
+    assert -0.5 < ys[0] < 0.0
+    # Every training row of a tied value gets one score.
+    assert len(np.unique(enc.transform(x[:, None])[x == 0.0])) == 1
+
+
+def norm_score(p):
+    from scipy.stats import norm
+
+    return norm.ppf(p)
+
+
+def test_a_zero_one_column_encodes_symmetrically():
+    x = np.repeat([0.0, 1.0], 50)
+    enc = quantile_encoder().fit(x[:, None])
+    Xt = enc.transform(np.array([[0.0], [1.0], [0.5]]))[:, 0]
+    assert Xt[0] == pytest.approx(-Xt[1], rel=1e-12)
+    assert -1.0 < Xt[0] < -0.5 and Xt[2] == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("value", [0.0, 7.25, -1e300])
+def test_a_constant_column_has_one_knot_and_encodes_as_zero(value):
+    enc = quantile_encoder().fit(np.full((9, 1), value))
+    xs, ys = enc.knots_[0]
+    np.testing.assert_array_equal(xs, [value])
+    np.testing.assert_array_equal(ys, [0.0])
+    Xt = enc.transform(np.array([[value], [1e308], [-1e308], [np.nan]]))
+    np.testing.assert_array_equal(Xt[:, 0], np.zeros(4))
+
+
+def test_integer_weights_give_the_knots_of_repeated_rows():
+    rng = np.random.default_rng(14)
+    X = np.column_stack([rng.normal(size=40), rng.integers(0, 3, 40)])
+    X[::9, 0] = np.nan
+    weights = rng.integers(0, 4, 40)
+    weighted = quantile_encoder().fit(X, sample_weight=weights)
+    repeated = quantile_encoder().fit(np.repeat(X, weights, axis=0))
+    for (xs_w, ys_w), (xs_r, ys_r) in zip(weighted.knots_, repeated.knots_):
+        np.testing.assert_array_equal(xs_w, xs_r)
+        np.testing.assert_array_equal(ys_w, ys_r)
+    new = rng.normal(size=(20, 2))
+    np.testing.assert_array_equal(weighted.transform(new), repeated.transform(new))
+
+
+def test_zero_weight_rows_do_not_move_the_knots():
+    rng = np.random.default_rng(15)
+    X = rng.normal(size=(60, 1))
+    weights = np.ones(60)
+    weights[:20] = 0.0
+    X_outliers = X.copy()
+    X_outliers[:20] = 1e6
+    with_zeros = quantile_encoder().fit(X_outliers, sample_weight=weights)
+    without = quantile_encoder().fit(X[20:])
+    np.testing.assert_array_equal(with_zeros.knots_[0][0], without.knots_[0][0])
+    np.testing.assert_array_equal(with_zeros.knots_[0][1], without.knots_[0][1])
+
+
+def test_quantile_missing_values_encode_as_the_median_with_an_indicator():
+    x = np.array([1.0, np.nan, 3.0, 10.0, 100.0, np.nan, 2.0])
+    enc = quantile_encoder().fit(x[:, None])
+    observed = x[~np.isnan(x)]
+    levels = np.linspace(0, 1, N_QUANTILES)
+    np.testing.assert_allclose(enc.knots_[0][0], np.quantile(observed, levels))
+    Xt = enc.transform(np.array([[np.nan], [np.median(observed)]]))
+    np.testing.assert_array_equal(Xt, [[Xt[1, 0], 1.0], [Xt[1, 0], 0.0]])
+    assert Xt[1, 0] == 0.0  # the median is the knot of level 0.5
+
+
+def test_quantile_column_missing_everywhere_at_fit_encodes_as_zero():
+    X = np.array([[1.0, np.nan], [2.0, np.nan]])
+    enc = quantile_encoder().fit(X)
+    np.testing.assert_array_equal(enc.knots_[1][1], [0.0])
+    Xt = enc.transform(np.array([[1.5, 10.0], [1.5, np.nan]]))
+    np.testing.assert_array_equal(Xt[:, 1:], [[0.0, 0.0], [0.0, 1.0]])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_quantile_encoding_of_extreme_values_is_finite_and_bounded(dtype):
+    # Knots of opposite signs near the largest float: their gap overflows.
+    big = np.finfo(np.float64).max
+    X = np.array([[-big, 0.0], [-1e300, 1.0], [1e300, 2.0], [big, 3.0]])
+    enc = quantile_encoder().fit(X)
+    new = np.array([[0.0, 1e308], [-big, -1e308], [big, 5e-324], [1e-300, 1.5]])
+    Xt = enc.transform(new, dtype=dtype)
+    assert Xt.dtype == dtype and np.isfinite(Xt).all()
+    assert (np.abs(Xt) <= 5.2).all()
+    assert Xt[1, 0] < Xt[3, 0] < Xt[2, 0]
+    assert Xt[0, 0] == pytest.approx(0.0, abs=1e-12)  # the middle of -1e300, 1e300
+
+
+def test_quantile_encoding_in_float32_matches_float64():
+    rng = np.random.default_rng(16)
+    X = rng.gamma(0.5, size=(200, 3)).astype(np.float32)
+    enc = quantile_encoder().fit(X)
+    Xt = enc.transform(X)
+    assert Xt.dtype == np.float32
+    expected = enc.transform(X, dtype=np.float64)
+    np.testing.assert_allclose(Xt, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_quantile_rows_one_at_a_time_encode_as_the_whole_batch():
+    X = mixed_frame(n=3 * _FEW_ROWS)
+    enc = quantile_encoder().fit(X.iloc[: 2 * _FEW_ROWS])
+    new = X.iloc[2 * _FEW_ROWS :]
+    batch = enc.transform(new)
+    for i in range(len(new)):
+        np.testing.assert_array_equal(enc.transform(new.iloc[[i]]), batch[[i]])
+
+
+def test_quantile_scaling_ignores_numeric_clip_and_keeps_the_other_columns():
+    X = mixed_frame()
+    a = quantile_encoder(numeric_clip=0.5).fit(X)
+    b = quantile_encoder(numeric_clip=None).fit(X)
+    np.testing.assert_array_equal(a.transform(X), b.transform(X))
+    robust = TableEncoder().fit(X)
+    n_numeric = 2
+    np.testing.assert_array_equal(
+        a.transform(X)[:, n_numeric:], robust.transform(X)[:, n_numeric:]
+    )
+    assert a.get_feature_names_out().tolist() == robust.get_feature_names_out().tolist()
+
+
+def test_a_failed_quantile_fit_keeps_the_earlier_knots_and_a_robust_refit_drops_them():
+    enc = quantile_encoder().fit(mixed_frame())
+    before = pickle.dumps(enc)
+    bad = mixed_frame(seed=1)
+    bad.loc[3, "num"] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        enc.fit(bad)
+    assert pickle.dumps(enc) == before
+    enc.set_params(numeric_scaling="robust").fit(mixed_frame())
+    assert not hasattr(enc, "knots_")
+
+
+def test_bad_numeric_scaling_is_a_clear_error():
+    with pytest.raises(ValueError, match="numeric_scaling"):
+        TableEncoder(numeric_scaling="uniform").fit(np.ones((3, 1)))
+
+
+def test_quantile_encoder_pickle_and_skops_round_trips():
+    X = mixed_frame()
+    enc = quantile_encoder().fit(X)
+    expected = enc.transform(X)
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(enc)).transform(X), expected
+    )
+    sio = pytest.importorskip("skops.io")
+    from sklearn_toynet import TRUSTED_TYPES
+
+    data = sio.dumps(enc)
+    assert set(sio.get_untrusted_types(data=data)) <= set(TRUSTED_TYPES)
+    np.testing.assert_array_equal(
+        sio.loads(data, trusted=TRUSTED_TYPES).transform(X), expected
+    )
+
+
 # -- the plan and feature names ---------------------------------------------------
 
 
@@ -587,7 +823,7 @@ def test_docstring_examples_run_as_written():
 # -- with the rest of scikit-learn -----------------------------------------------------
 
 
-@parametrize_with_checks([TableEncoder()])
+@parametrize_with_checks([TableEncoder(), TableEncoder(numeric_scaling="quantile")])
 def test_sklearn_compatible_transformer(estimator, check):
     check(estimator)
 
