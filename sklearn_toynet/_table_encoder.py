@@ -151,7 +151,9 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         of their first and last level, so that a column of mostly zeros
         encodes its zeros near 0, not at the low end. A column with one
         distinct value, or none at fit, has ``xs = [value or 0]``,
-        ``ys = [0]``: it encodes as 0.
+        ``ys = [0]``: it encodes as 0. Weights count as repeated rows, so
+        their scale matters: weights summing to 1 put every quantile at the
+        smallest value (one knot).
 
     missing_indicators_ : ndarray of bool, shape (n_numeric,)
         Which numeric columns have a missing-value indicator column.
@@ -356,11 +358,7 @@ class TableEncoder(TransformerMixin, BaseEstimator):
     def _scaled(self, A, missing, dtype):
         """The numeric block scaled (robust or quantile), finite in ``dtype``."""
         if self.numeric_scaling == "quantile":
-            A = np.where(missing, self.center_, A)
-            Z = np.empty_like(A)
-            for k, (xs, ys) in enumerate(self.knots_):
-                Z[:, k] = piecewise_linear(A[:, k], xs, ys)
-            return Z
+            return _piecewise_linear(np.where(missing, self.center_, A), self.knots_)
         # Robust scaling then smooth clipping.
         # Huge inputs may overflow to +-inf here: clipping maps them to +-c,
         # or, without clipping, to the dtype's largest value.
@@ -527,24 +525,39 @@ def _quantile_knots(a, sample_weight=None):
     return xs, ys
 
 
-def piecewise_linear(x, xs, ys):
-    """``np.interp(x, xs, ys)`` for strictly increasing ``xs``, for any finite ``x``.
+def _piecewise_linear(A, knots):
+    """Column ``k`` of ``A`` mapped by ``np.interp(A[:, k], *knots[k])``, safely.
 
-    Constant beyond the ends; monotone in ``x`` when ``ys`` is; no overflow
-    between knots of opposite signs near the largest float.
+    ``knots[k] = (xs, ys)`` with ``xs`` strictly increasing. Constant beyond
+    the ends; monotone in each column where ``ys`` is; no overflow for any
+    finite input, even between knots of opposite signs near the largest float.
     """
-    if xs.size == 1:
-        return np.full(x.shape, ys[0])
-    x = np.clip(x, xs[0], xs[-1])
-    j = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, xs.size - 2)
-    lo, hi = xs[j], xs[j + 1]
+    n_rows, n_columns = A.shape
+    sizes = np.array([xs.size for xs, _ in knots], dtype=np.intp)
+    # The knots as two tables, a row per column, padded by repeating the last.
+    width = max(int(sizes.max(initial=0)), 2)
+    XS, YS = np.empty((n_columns, width)), np.empty((n_columns, width))
+    for k, (xs, ys) in enumerate(knots):
+        XS[k, : xs.size], XS[k, xs.size :] = xs, xs[-1]
+        YS[k, : ys.size], YS[k, ys.size :] = ys, ys[-1]
+    columns = np.arange(n_columns)
+    X = np.clip(A, XS[:, 0], XS[columns, sizes - 1])
+    J = np.empty((n_rows, n_columns), dtype=np.intp)
+    for k, (xs, _) in enumerate(knots):
+        J[:, k] = np.searchsorted(xs, X[:, k], side="right")
+    # The segment [XS[J], XS[J + 1]] holding x (of zero length for one knot).
+    J = np.clip(J - 1, 0, np.maximum(sizes - 2, 0))
+    lo, hi = XS[columns, J], XS[columns, J + 1]
     with np.errstate(over="ignore"):
-        width = hi - lo
+        halved = ~np.isfinite(hi - lo)
     # Halved, the distances between two huge knots of opposite signs fit.
-    s = np.where(np.isfinite(width), 1.0, 0.5)
-    t = np.clip((x * s - lo * s) / (hi * s - lo * s), 0.0, 1.0)
+    s = np.where(halved, 0.5, 1.0)
+    span = hi * s - lo * s
+    span[span == 0.0] = 1.0
+    t = np.clip((X * s - lo * s) / span, 0.0, 1.0)
+    below, above = YS[columns, J], YS[columns, J + 1]
     # Capped at the next knot's score: exactly monotone across knots.
-    return np.minimum(ys[j] + t * (ys[j + 1] - ys[j]), ys[j + 1])
+    return np.minimum(below + t * (above - below), above)
 
 
 def _sorted_levels(levels):

@@ -588,6 +588,19 @@ def test_quantile_encoding_interpolates_the_knots_and_is_constant_beyond():
     assert (qt >= ys[segment] - 1e-6).all() and (qt <= ys[segment + 1] + 1e-6).all()
 
 
+def test_columns_with_different_knot_counts_each_encode_by_their_own_knots():
+    rng = np.random.default_rng(17)
+    X = np.column_stack(
+        [rng.normal(size=80), np.full(80, 3.0), np.repeat([0.0, 1.0], 40)]
+    )
+    enc = quantile_encoder().fit(X)
+    assert [xs.size for xs, _ in enc.knots_] == [N_QUANTILES, 1, 3]
+    new = rng.uniform(-4, 4, size=(50, 3))
+    Xt = enc.transform(new)
+    for k, (xs, ys) in enumerate(enc.knots_):
+        np.testing.assert_allclose(Xt[:, k], np.interp(new[:, k], xs, ys), atol=1e-14)
+
+
 def test_quantile_encoding_is_monotone_and_spreads_a_skewed_column():
     rng = np.random.default_rng(12)
     x = rng.lognormal(sigma=2.0, size=400)
