@@ -549,12 +549,14 @@ def _piecewise_linear(A, knots):
     J = np.clip(J - 1, 0, np.maximum(sizes - 2, 0))
     lo, hi = XS[columns, J], XS[columns, J + 1]
     with np.errstate(over="ignore"):
-        halved = ~np.isfinite(hi - lo)
-    # Halved, the distances between two huge knots of opposite signs fit.
-    s = np.where(halved, 0.5, 1.0)
-    span = hi * s - lo * s
+        overflows = not np.isfinite(XS[:, -1] - XS[:, 0]).all()
+        if overflows:
+            # Halved, the distances between huge knots of opposite signs fit.
+            s = np.where(np.isfinite(hi - lo), 1.0, 0.5)
+            X, lo, hi = X * s, lo * s, hi * s
+    span = hi - lo
     span[span == 0.0] = 1.0
-    t = np.clip((X * s - lo * s) / span, 0.0, 1.0)
+    t = np.clip((X - lo) / span, 0.0, 1.0)
     below, above = YS[columns, J], YS[columns, J + 1]
     # Capped at the next knot's score: exactly monotone across knots.
     return np.minimum(below + t * (above - below), above)
