@@ -100,9 +100,11 @@ class TableEncoder(TransformerMixin, BaseEstimator):
           ``ndtri(p)`` (``p`` kept within ``[1e-7, 1 - 1e-7]``), linearly
           between them, constant beyond the training range (``knots_``): as
           scikit-learn's ``QuantileTransformer(output_distribution="normal")``
-          at its quantiles, within about +-5.2. Skewed and heavy-tailed
-          columns (counts, prices) come out evenly spread. ``numeric_clip``
-          does not apply.
+          at its quantiles (tied values aside: see ``knots_``), within about
+          +-5.2. Skewed and heavy-tailed columns (counts, prices) come out
+          evenly spread; a missing value encodes as the median's score (0
+          unless the median is a tied value). ``numeric_clip`` does not
+          apply.
 
     numeric_clip : float > 0 or None, default=3.0
         ``c`` of the smooth clipping ``z / sqrt(1 + (z / c)**2)`` of the
@@ -149,7 +151,8 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         score ``ndtri(p)`` of each one's level ``p``; a value that is the
         quantile of several levels (tied training values) takes the middle
         of their first and last level, so that a column of mostly zeros
-        encodes its zeros near 0, not at the low end. A column with one
+        encodes its zeros near 0, not at the low end (where
+        QuantileTransformer puts values tied at the smallest). A column with one
         distinct value, or none at fit, has ``xs = [value or 0]``,
         ``ys = [0]``: it encodes as 0. Weights count as repeated rows, so
         their scale matters: weights summing to 1 put every quantile at the
@@ -269,8 +272,8 @@ class TableEncoder(TransformerMixin, BaseEstimator):
         """Fit on a table that :func:`read_table` checked (its owner's columns).
 
         ``sample_weight`` (checked, one per row) weighs the rows as repeated
-        rows would count: in the medians, spreads and category counts; rows of
-        weight 0 count as absent.
+        rows would count: in the medians, spreads, quantiles and category
+        counts; rows of weight 0 count as absent.
         """
         is_categorical = _categorical_mask(self.categorical_features, table)
         if sample_weight is not None:
