@@ -514,7 +514,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         return est
 
     def _objective(self):
-        return Objective(self.loss, self.alpha, self._loss_params())
+        # label_smoothing is a classifier's; a regressor's targets are not labels.
+        label_smoothing = getattr(self, "label_smoothing", 0.0)
+        return Objective(self.loss, self.alpha, self._loss_params(), label_smoothing)
 
     def _training_settings(self, n_samples, early_stopping, incremental):
         lbfgs = self.solver == "lbfgs"

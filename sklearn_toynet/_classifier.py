@@ -1,8 +1,10 @@
 """ToyNetClassifier: binary, multiclass and multilabel targets on the shared base."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from ._array_api import labels_on_host, namespace, to_numpy
@@ -22,6 +24,19 @@ class_weight : dict, 'balanced' or None, default=None
     weight}``, or "balanced" for ``n_samples / (n_classes * np.bincount(y))``, as
     scikit-learn's linear classifiers. Raises the recall of rare classes.
     Single-output targets only.
+
+label_smoothing : float, default=0.0
+    Train on targets pulled towards uniform, in [0, 1): with ``K`` classes
+    (multiclass) the true class's target becomes ``1 - label_smoothing +
+    label_smoothing / K`` and every other ``label_smoothing / K``; each sigmoid
+    output (binary, multilabel) takes ``K = 2``. The network then learns less
+    extreme probabilities instead of pushing the outputs of separable rows
+    ever closer to 0 and 1: a regularizer (try 0.05 to 0.2). It applies to
+    the training loss only, with either ``loss``: ``loss_`` and
+    ``loss_curve_`` are against the smoothed targets (for "log_loss", their
+    cross-entropy, which stays above 0), while early stopping's validation
+    loss and score compare with the true labels. ``0`` (the default) is
+    {mlp}'s training.
 """
 )
 CLASSES = entries(
@@ -39,6 +54,7 @@ classes_ : ndarray of shape (n_classes,)
     OWN_PARAMETERS["loss"],
     *SHARED_PARAMETERS,
     OWN_PARAMETERS["class_weight"],
+    OWN_PARAMETERS["label_smoothing"],
     attributes=[CLASSES],
 )
 class ToyNetClassifier(ClassifierMixin, BaseToyNet):
@@ -48,7 +64,8 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
     scikit-learn classifier: a drop-in for
     :class:`~sklearn.neural_network.MLPClassifier` (same parameters, attributes,
     warnings and errors) with dropout, batch normalization, gradient clipping,
-    class weights, bias-free layers and the blog's own loss and initialization.
+    class weights, label smoothing, bias-free layers and the blog's own loss
+    and initialization.
 
     Binary targets get one sigmoid output unit; multiclass targets a softmax
     over the classes; a multilabel indicator matrix one sigmoid per label.
@@ -81,6 +98,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
         **BaseToyNet._parameter_constraints,
         "loss": [StrOptions({"log_loss", "squared_error"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
     def _new_targets(self, y, classes=None, sample_weight=None):

@@ -12,10 +12,16 @@ respect to ``P`` is written into the error in place by ``ERROR_GRADIENTS``. At a
 kink (``P == Y`` for "absolute_error" and "quantile") the subgradient used is
 0: it lies between the one-sided slopes, and a prediction equal to its target
 is left where it is.
+
+Label smoothing (a classifier's ``label_smoothing``) replaces 0/1 targets by
+``smoothed_targets`` before the error is taken: the canonical deltas stay
+``P - Y``, against the smoothed ``Y``, and the log-losses switch to their
+soft-target forms, the cross-entropy against a target distribution. Without
+smoothing the 0/1 forms run, unchanged.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -38,6 +44,23 @@ def categorical_log_loss(Y, P, error):
     """Cross-entropy of softmax rows against one-hot ``Y``, per row."""
     p_true = np.einsum("ij,ij->i", Y, P)
     return -np.log(np.maximum(p_true, np.finfo(P.dtype).eps, out=p_true))
+
+
+def soft_log_loss(Y, P, error):
+    """Cross-entropy of sigmoid outputs against targets in [0, 1], per entry.
+
+    ``-(Y log P + (1 - Y) log(1 - P))``: ``log_loss`` for 0/1 targets.
+    """
+    tiny = np.finfo(P.dtype).eps
+    log_P = np.log(np.maximum(P, tiny))
+    log_not_P = np.log(np.maximum(1 - P, tiny))
+    return -(Y * log_P + (1 - Y) * log_not_P)
+
+
+def soft_categorical_log_loss(Y, P, error):
+    """Cross-entropy of softmax rows against target distributions ``Y``, per row."""
+    log_P = np.log(np.maximum(P, np.finfo(P.dtype).eps))
+    return -np.einsum("ij,ij->i", Y, log_P)
 
 
 def squared_error(Y, P, error):
@@ -90,6 +113,8 @@ def quantile(Y, P, error, *, quantile):
 LOSSES = {
     "log_loss": log_loss,
     "categorical_log_loss": categorical_log_loss,
+    "soft_log_loss": soft_log_loss,
+    "soft_categorical_log_loss": soft_categorical_log_loss,
     "squared_error": squared_error,
     "poisson": poisson,
     "absolute_error": absolute_error,
@@ -153,29 +178,61 @@ CANONICAL = {
 }
 
 
-def loss_and_delta(loss, out_activation, Y, P, sample_weight=None, **loss_params):
+def smoothed_targets(Y, out_activation, label_smoothing):
+    """0/1 targets pulled towards uniform: ``Y * (1 - eps) + eps / K``.
+
+    ``K`` is the number of classes an output's target chooses between: every
+    output of a softmax (multiclass), or 2 for each sigmoid output (binary,
+    multilabel). Any array library's ``Y``; a new array of its dtype.
+    """
+    n_classes = Y.shape[1] if out_activation == "softmax" else 2
+    return Y * (1 - label_smoothing) + label_smoothing / n_classes
+
+
+def _loss_name(loss, out_activation, soft):
+    """The key of ``LOSSES`` for ``loss`` on ``out_activation``'s outputs.
+
+    ``soft``: the targets are smoothed, so not 0/1.
+    """
+    if loss != "log_loss":
+        return loss
+    name = "categorical_log_loss" if out_activation == "softmax" else "log_loss"
+    return f"soft_{name}" if soft else name
+
+
+def loss_and_delta(
+    loss,
+    out_activation,
+    Y,
+    P,
+    sample_weight=None,
+    *,
+    label_smoothing=0.0,
+    **loss_params,
+):
     """The batch's mean loss, and dLoss/dZ of the output layer.
 
     The delta's rows are already divided by ``n`` (or weighted by
     ``sample_weight / sample_weight.sum()``), so every gradient downstream is a
-    plain sum over rows. ``loss_params`` are the loss's own parameters
-    (``huber_delta=`` for "huber", ``quantile=`` for "quantile").
+    plain sum over rows. ``label_smoothing`` smooths the 0/1 targets ``Y``
+    first (see ``smoothed_targets``); ``loss_params`` are the loss's own
+    parameters (``huber_delta=`` for "huber", ``quantile=`` for "quantile").
     """
+    if label_smoothing:
+        Y = smoothed_targets(Y, out_activation, label_smoothing)
     if not isinstance(P, np.ndarray):  # another array library: the plain path
         return _plain_loss_and_delta(
-            loss, out_activation, Y, P, sample_weight, **loss_params
+            loss,
+            out_activation,
+            Y,
+            P,
+            sample_weight,
+            bool(label_smoothing),
+            **loss_params,
         )
     # The blog's ``l2_error``, with the sign flipped to point uphill.
     delta = P - Y
-    name = (
-        "categorical_log_loss"
-        if (loss, out_activation)
-        == (
-            "log_loss",
-            "softmax",
-        )
-        else loss
-    )
+    name = _loss_name(loss, out_activation, soft=bool(label_smoothing))
     n = P.shape[0]
     if sample_weight is None:
         if name == "squared_error":
@@ -231,9 +288,24 @@ def _plain_categorical_log_loss(Y, P, error):
     return -xp.log(xp.clip(p_true, min=float(xp.finfo(P.dtype).eps)))
 
 
+def _plain_soft_log_loss(Y, P, error):
+    xp = _xp(P)
+    tiny = float(xp.finfo(P.dtype).eps)
+    log_P, log_not_P = xp.log(xp.clip(P, min=tiny)), xp.log(xp.clip(1 - P, min=tiny))
+    return -(Y * log_P + (1 - Y) * log_not_P)
+
+
+def _plain_soft_categorical_log_loss(Y, P, error):
+    xp = _xp(P)
+    log_P = xp.log(xp.clip(P, min=float(xp.finfo(P.dtype).eps)))
+    return -xp.sum(Y * log_P, axis=1)
+
+
 PLAIN_LOSSES = {
     "log_loss": _plain_log_loss,
     "categorical_log_loss": _plain_categorical_log_loss,
+    "soft_log_loss": _plain_soft_log_loss,
+    "soft_categorical_log_loss": _plain_soft_categorical_log_loss,
     "squared_error": squared_error,
     "poisson": _plain_poisson,
     "absolute_error": lambda Y, P, error: _xp(error).abs(error),
@@ -260,17 +332,18 @@ PLAIN_ERROR_GRADIENTS = {
 }
 
 
-def _plain_loss_and_delta(loss, out_activation, Y, P, sample_weight, **loss_params):
-    """``loss_and_delta`` for arrays of another library, in their namespace."""
+def _plain_loss_and_delta(
+    loss, out_activation, Y, P, sample_weight, soft, **loss_params
+):
+    """``loss_and_delta`` for arrays of another library, in their namespace.
+
+    ``soft``: ``Y`` is smoothed already, so not 0/1.
+    """
     from ._activations import PLAIN_DERIVATIVES
 
     xp = _xp(P)
     delta = xp.subtract(P, Y)  # P - Y, as the NumPy path's l2_error
-    name = (
-        "categorical_log_loss"
-        if (loss, out_activation) == ("log_loss", "softmax")
-        else loss
-    )
+    name = _loss_name(loss, out_activation, soft)
     n = P.shape[0]
     per_entry = PLAIN_LOSSES[name](Y, P, delta, **loss_params)
     if sample_weight is None:
@@ -292,18 +365,31 @@ def _plain_loss_and_delta(loss, out_activation, Y, P, sample_weight, **loss_para
 class Objective:
     """What a fit minimizes: a loss with its parameters, plus the L2 penalty.
 
-    ``loss_params`` are the loss's own keywords (``{"huber_delta": 1.0}``).
+    ``loss_params`` are the loss's own keywords (``{"huber_delta": 1.0}``);
+    ``label_smoothing`` (a classifier's) smooths the 0/1 targets the loss
+    compares the outputs with (see ``smoothed_targets``).
     """
 
     loss: str
     alpha: float = 0.0
     loss_params: Mapping = field(default_factory=dict)
+    label_smoothing: float = 0.0
 
     def loss_and_delta(self, out_activation, Y, P, sample_weight=None):
         """The batch's mean loss (no penalty) and the output layer's delta."""
         return loss_and_delta(
-            self.loss, out_activation, Y, P, sample_weight, **self.loss_params
+            self.loss,
+            out_activation,
+            Y,
+            P,
+            sample_weight,
+            label_smoothing=self.label_smoothing,
+            **self.loss_params,
         )
+
+    def unsmoothed(self):
+        """The same objective against the true 0/1 targets."""
+        return replace(self, label_smoothing=0.0) if self.label_smoothing else self
 
     def reported(self, value, n_outputs):
         """``value`` on MLP's scale (see :func:`reported_loss`)."""

@@ -230,6 +230,7 @@ class TabularMixin:
 @with_parameters(
     *_tabular_parameters([CLASSIFIER_PARAMETERS["loss"]]),
     CLASSIFIER_PARAMETERS["class_weight"],
+    CLASSIFIER_PARAMETERS["label_smoothing"],
     attributes=[CLASSES, ENCODER],
 )
 class ToyNetTabularClassifier(TabularMixin, ToyNetClassifier):

@@ -271,7 +271,9 @@ class ValidationMonitor:
 
     def __init__(self, data, targets, objective, scoring, est, view):
         self.data, self.targets = data, targets
-        self._objective, self._scoring = objective, scoring
+        # The validation loss measures the model against the true labels: label
+        # smoothing shapes training only.
+        self._objective, self._scoring = objective.unsmoothed(), scoring
         self._scorer = self._scored = None
         if scoring not in (None, "loss"):
             self._scorer = check_scoring(est, scoring)

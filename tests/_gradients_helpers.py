@@ -81,10 +81,19 @@ def make_problem(
 
 
 def loss_value(
-    net, X, Y, sample_weight, grads, loss, alpha=0.0, loss_params=None, **forward
+    net,
+    X,
+    Y,
+    sample_weight,
+    grads,
+    loss,
+    alpha=0.0,
+    loss_params=None,
+    label_smoothing=0.0,
+    **forward,
 ):
     """``loss_and_gradient``'s loss (penalty included), ``grads`` filled."""
-    objective = Objective(loss, alpha, loss_params or {})
+    objective = Objective(loss, alpha, loss_params or {}, label_smoothing)
     value, _ = loss_and_gradient(
         net, Data(X, Y, sample_weight), grads, objective, **forward
     )
@@ -92,7 +101,15 @@ def loss_value(
 
 
 def analytic_and_numeric(
-    net, X, Y, sample_weight, loss, alpha=0.0, loss_params=None, **forward
+    net,
+    X,
+    Y,
+    sample_weight,
+    loss,
+    alpha=0.0,
+    loss_params=None,
+    label_smoothing=0.0,
+    **forward,
 ):
     """``loss_and_gradient``'s gradients and central differences of its loss.
 
@@ -103,7 +120,16 @@ def analytic_and_numeric(
     def evaluate(grads):
         fresh = {k: (v() if callable(v) else v) for k, v in forward.items()}
         return loss_value(
-            net, X, Y, sample_weight, grads, loss, alpha, loss_params, **fresh
+            net,
+            X,
+            Y,
+            sample_weight,
+            grads,
+            loss,
+            alpha,
+            loss_params,
+            label_smoothing,
+            **fresh,
         )
 
     params = net.params()

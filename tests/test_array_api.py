@@ -114,6 +114,7 @@ CLASSIFIER_CASES = {
     "l2": dict(alpha=0.1),
     "no-intercept-uniform": dict(fit_intercept=False, init="uniform"),
     "class-weight": dict(class_weight="balanced"),
+    "label-smoothing-early-stopping": dict(label_smoothing=0.1, early_stopping=True),
     "no-shuffle-minibatch": dict(shuffle=False, batch_size=32),
 }
 

@@ -1,9 +1,10 @@
 """The math modules' plain path (other array libraries) against their NumPy path.
 
-Every activation and derivative, every loss with its output delta, batch
-norm's two passes, both optimizers' steps and gradient clipping, computed on
-array-api-strict (always) and on PyTorch (when installed), must equal the
-NumPy path's numbers to float64 rounding. The inputs are random and include
+Every activation and derivative, every loss with its output delta (a
+classifier's with label smoothing too), batch norm's two passes, both
+optimizers' steps and gradient clipping, computed on array-api-strict (always)
+and on PyTorch (when installed), must equal the NumPy path's numbers to float64
+rounding. The inputs are random and include
 large values, so the tails (exact sigmoid, capped exponential) are compared
 too.
 """
@@ -92,6 +93,10 @@ def test_loss_and_delta_match_numpy(name, weighted, loss, out_activation):
         Y[0] = P[0]  # on the kink: a subgradient of 0
     sample_weight = rng.uniform(0, 2, 8) if weighted else None
     objective = Objective(loss, 0.0, LOSS_PARAMS.get(loss, {}))
+    _assert_plain_loss_matches(name, objective, out_activation, Y, P, sample_weight)
+
+
+def _assert_plain_loss_matches(name, objective, out_activation, Y, P, sample_weight):
     value, delta = objective.loss_and_delta(out_activation, Y, P, sample_weight)
     value_xp, delta_xp = objective.loss_and_delta(
         out_activation,
@@ -101,6 +106,24 @@ def test_loss_and_delta_match_numpy(name, weighted, loss, out_activation):
     )
     assert value_xp == pytest.approx(value, rel=RTOL)
     _close(delta_xp, delta)
+
+
+# A classifier's losses on its outputs: binary or multilabel sigmoid, softmax.
+CLASSIFIER_LOSS_CASES = [
+    (loss, out) for loss, out in LOSS_CASES if out in ("logistic", "softmax")
+]
+
+
+@pytest.mark.parametrize("name", NAMESPACES)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("loss, out_activation", CLASSIFIER_LOSS_CASES)
+def test_smoothed_loss_and_delta_match_numpy(name, weighted, loss, out_activation):
+    rng = np.random.RandomState(3)
+    P = OUTPUT_ACTIVATIONS[out_activation](rng.normal(size=(8, 3)))
+    Y = _targets("log_loss", out_activation, P, rng)  # 0/1 labels
+    sample_weight = rng.uniform(0, 2, 8) if weighted else None
+    objective = Objective(loss, 0.0, {}, label_smoothing=0.2)
+    _assert_plain_loss_matches(name, objective, out_activation, Y, P, sample_weight)
 
 
 @pytest.mark.parametrize("name", NAMESPACES)

@@ -62,6 +62,23 @@ BAD_PARAMS = [
     ("max_grad_norm", 0.0, "a float in the range (0.0, inf) or None"),
     ("loss", "hinge", "a str among {"),
 ]
+# The same, for the classifier's own parameters.
+CLASSIFIER_BAD_PARAMS = [
+    ("label_smoothing", 1.0, "a float in the range [0.0, 1.0)"),
+    ("label_smoothing", -0.1, "a float in the range [0.0, 1.0)"),
+    ("label_smoothing", "a", "a float in the range [0.0, 1.0)"),
+]
+CASES = [
+    *[(Est, *row) for Est in ESTIMATORS for row in BAD_PARAMS],
+    *[(ToyNetClassifier, *row) for row in CLASSIFIER_BAD_PARAMS],
+]
+
+
+def bad_params(Est):
+    """The rows of ``CASES`` that apply to ``Est``."""
+    return [row for Est_, *row in CASES if Est_ is Est]
+
+
 ALLOWED_STRINGS = {
     "activation": set(HIDDEN_ACTIVATIONS),
     "solver": {"lbfgs", "sgd", "adam"},
@@ -70,8 +87,11 @@ ALLOWED_STRINGS = {
 }
 
 
-@pytest.mark.parametrize("Est", ESTIMATORS)
-@pytest.mark.parametrize("name, value, allowed", BAD_PARAMS, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "Est, name, value, allowed",
+    CASES,
+    ids=lambda v: v.__name__ if isinstance(v, type) else str(v),
+)
 def test_invalid_hyperparameter_names_the_allowed_values(Est, name, value, allowed):
     est = small(Est).set_params(**{name: value})
     calls = [lambda: est.fit(X, target(Est))]
@@ -116,7 +136,7 @@ def _message(method, *args, **kwargs):
 @pytest.mark.parametrize("Est", ESTIMATORS)
 def test_every_library_gets_numpys_hyperparameter_messages(Est, library):
     X_, y = in_library(library, X), in_library(library, target(Est))
-    for name, value, _ in BAD_PARAMS:
+    for name, value, _ in bad_params(Est):
         est = small(Est).set_params(**{name: value})
         with sklearn.config_context(array_api_dispatch=False):
             expected = _message(est.fit, X, target(Est))

@@ -1,10 +1,11 @@
-"""The new activations and losses work with every other feature.
+"""The new activations, losses and label smoothing work with every other feature.
 
-For per-layer and new hidden activations and for each robust loss:
-``partial_fit`` and ``warm_start`` continue training exactly, zero sample
-weights drop rows, float32 stays float32, sparse input fits as dense,
-``activations(X)`` ends in the predictions, pickle and skops round trips predict
-bit for bit, and scikit-learn's callbacks observe the fit.
+For per-layer and new hidden activations, for each robust loss and for a
+classifier's label smoothing: ``partial_fit`` and ``warm_start`` continue
+training exactly, zero sample weights drop rows, float32 stays float32, sparse
+input fits as dense, ``activations(X)`` ends in the predictions, pickle and
+skops round trips predict bit for bit, and scikit-learn's callbacks observe the
+fit.
 """
 
 import pickle
@@ -27,6 +28,7 @@ Y_REG = X[:, 0] - X[:, 1] ** 2 + 0.1 * np.random.RandomState(0).normal(size=len(
 CONFIGS = {
     "clf-gelu-silu": (ToyNetClassifier, dict(activation=("gelu", "silu"))),
     "clf-softplus": (ToyNetClassifier, dict(activation="softplus")),
+    "clf-label-smoothing": (ToyNetClassifier, dict(label_smoothing=0.15)),
     "reg-huber-elu-leaky": (
         ToyNetRegressor,
         dict(loss="huber", huber_delta=0.5, activation=("elu", "leaky_relu")),

@@ -116,6 +116,7 @@ def classification_problems(draw):
     params = draw(hyperparameters())
     params["batch_size"] = draw(st.one_of(st.just("auto"), st.integers(1, n_samples)))
     params["class_weight"] = draw(st.sampled_from([None, "balanced"]))
+    params["label_smoothing"] = draw(st.sampled_from([0.0, 0.1]))
     X_new = draw(matrices(draw(st.integers(1, 10)), X.shape[1], X.dtype))
     return X, y, params, X_new, draw(st.booleans())
 
