@@ -48,9 +48,17 @@ max_categories : int or None, default=32
     unseen in training) share one "infrequent" column. None keeps every
     category.
 
+numeric_scaling : {'robust', 'quantile'}, default='robust'
+    How numbers are scaled, on the training rows: "robust" centres them on
+    their median and divides by their interquartile range, then clips softly
+    (``numeric_clip``); "quantile" maps them through their training quantiles
+    onto normal scores (a monotone piecewise-linear map, within +-5.2), which
+    straightens skewed columns such as counts and prices.
+
 numeric_clip : float or None, default=3.0
-    Numbers are centred on their training median and divided by their
-    interquartile range, then softly clipped, ``x / sqrt(1 + (x / c)**2)``
+    With ``numeric_scaling="robust"``, numbers centred on their training
+    median and divided by their interquartile range are softly clipped,
+    ``x / sqrt(1 + (x / c)**2)``
     with ``c = numeric_clip``: outliers and values beyond the training range
     stay within ``+-c``. None turns the clipping off. A missing number becomes
     the median, with a 0/1 indicator column for a feature that had gaps in
@@ -154,6 +162,7 @@ class TabularMixin:
         "early_stopping": ["boolean", StrOptions({"auto"})],
         "categorical_features": ["array-like", StrOptions({"from_dtype"}), None],
         "max_categories": [Interval(Integral, 2, None, closed="left"), None],
+        "numeric_scaling": [StrOptions({"robust", "quantile"})],
         "numeric_clip": [Interval(Real, 0, None, closed="neither"), None],
     }
 
@@ -171,6 +180,7 @@ class TabularMixin:
             encoder = TableEncoder(
                 categorical_features=self.categorical_features,
                 max_categories=self.max_categories,
+                numeric_scaling=self.numeric_scaling,
                 numeric_clip=self.numeric_clip,
             )
             if sample_weight is not None:  # checked as the fit checks it later
