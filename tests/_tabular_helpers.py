@@ -23,7 +23,8 @@ SMALL = dict(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
 
 
 def table(n=60, seed=0, gaps=True):
-    """A mixed DataFrame of ``n`` rows, with gaps in a few rows when ``gaps``."""
+    """A mixed DataFrame of ``n`` rows, with gaps in rows 1 to 5 when ``gaps``."""
+    assert n > 5 or not gaps, "the gaps are in rows 1 to 5"
     rng = np.random.default_rng(seed)
     X = pd.DataFrame(
         {
