@@ -205,3 +205,21 @@ def test_numeric_columns_alone_in_a_pipeline_with_names_out():
     pipe = quiet(make_pipeline(ToyNetTabularClassifier(**SMALL)).fit, X, y)
     names = pipe[-1].encoder_.get_feature_names_out()
     assert len(names) == pipe[-1].coefs_[0].shape[0]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_docstring_example_runs_and_prints_what_it_says(kind):
+    import doctest
+
+    from sklearn_toynet import _tabular
+
+    cls = {
+        "classifier": "ToyNetTabularClassifier",
+        "regressor": "ToyNetTabularRegressor",
+    }
+    tests = doctest.DocTestFinder().find(getattr(_tabular, cls[kind]))
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in tests:
+        runner.run(test)
+    assert sum(len(test.examples) for test in tests) > 0
+    assert runner.failures == 0
