@@ -300,7 +300,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         if not is_numpy(X):
             # Another array library (array API dispatch): labels are coded on
             # the host, once a call, and the targets move to X's device.
-            return self._validated_plain_targets(X, y, first_call, incremental, classes)
+            return self._validated_plain_targets(
+                X, y, first_call, incremental, classes, sample_weight
+            )
         if y.ndim == 2 and y.shape[1] == 1:
             # As MLP: a column y is 1-D y, with a DataConversionWarning.
             y = column_or_1d(y, warn=True)
@@ -345,7 +347,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         """``X`` itself if the microsecond checks of ``_fast_input`` pass, else None."""
         return fast_validated(self, X)
 
-    def _validated_plain_targets(self, X, y, first_call, incremental, classes):
+    def _validated_plain_targets(
+        self, X, y, first_call, incremental, classes, sample_weight=None
+    ):
         """``_validated_targets`` for ``X`` of another array library.
 
         ``y`` goes to the host (scikit-learn's rule: everything follows ``X``,
@@ -359,7 +363,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if first_call:
-            targets = self._target_coding = self._new_targets(y, classes)
+            if sample_weight is not None:  # weights the coding as NumPy's fit does
+                sample_weight = to_numpy(sample_weight)
+            targets = self._target_coding = self._new_targets(y, classes, sample_weight)
             if targets.classes is not None:
                 self.classes_ = targets.classes_like(X)
         else:

@@ -37,6 +37,7 @@ from ._network import BatchNormState
 from ._optimizers import SGD, Adam
 from ._regressor import ToyNetRegressor
 from ._table_encoder import TableEncoder
+from ._tabular import ToyNetTabularClassifier, ToyNetTabularRegressor
 from ._targets import ClassTargets, RegressionTargets
 
 
@@ -51,6 +52,8 @@ TRUSTED_TYPES = sorted(
     for cls in (
         ToyNetClassifier,
         ToyNetRegressor,
+        ToyNetTabularClassifier,
+        ToyNetTabularRegressor,
         BatchNormState,
         SGD,
         Adam,

@@ -54,6 +54,10 @@ def fit_stochastic(state, net, data, settings, workspace, hooks, validation=None
         state.best_loss_ = np.inf
     best_params = None  # early stopping's best epoch so far
     scheduled = settings.learning_rate in SCHEDULES and not settings.incremental
+    if settings.learning_rate in SCHEDULES and settings.incremental:
+        # partial_fit steps by learning_rate_init, even after a scheduled fit
+        # left the optimizer at its last epoch's factor.
+        optimizer.scale_step(1.0)
     try:
         for epoch in range(settings.max_iter):
             hooks.begin_epoch()

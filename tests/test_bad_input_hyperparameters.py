@@ -14,7 +14,12 @@ import pytest
 import sklearn
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_toynet import ToyNetClassifier
+from sklearn_toynet import (
+    ToyNetClassifier,
+    ToyNetRegressor,
+    ToyNetTabularClassifier,
+    ToyNetTabularRegressor,
+)
 from sklearn_toynet._activations import HIDDEN_ACTIVATIONS
 
 from _bad_input_helpers import (  # noqa: F401 (dispatch_by_library: a fixture)
@@ -61,6 +66,7 @@ BAD_PARAMS = [
     ("batch_norm", "yes", "an instance of 'bool'"),
     ("max_grad_norm", 0.0, "a float in the range (0.0, inf) or None"),
     ("loss", "hinge", "a str among {"),
+    ("weight_decay", -0.1, "a float in the range [0.0, inf)"),
 ]
 # The same, for the classifier's own parameters.
 CLASSIFIER_BAD_PARAMS = [
@@ -82,7 +88,7 @@ def bad_params(Est):
 ALLOWED_STRINGS = {
     "activation": set(HIDDEN_ACTIVATIONS),
     "solver": {"lbfgs", "sgd", "adam"},
-    "learning_rate": {"constant", "invscaling", "adaptive"},
+    "learning_rate": {"constant", "invscaling", "adaptive", "cosine"},
     "init": {"glorot", "uniform"},
 }
 
@@ -119,6 +125,34 @@ def test_invalid_hyperparameter_names_the_allowed_values(Est, name, value, allow
             )
             assert all(repr(option) in message for option in expected)
         assert not hasattr(est, "coefs_")
+
+
+# The tabular pair's own parameters, and its early_stopping's "auto".
+TABULAR_BAD_PARAMS = [
+    ("early_stopping", "sometimes", "an instance of 'bool' or"),
+    ("categorical_features", "by_name", "an array-like, a str among {'from_dtype'}"),
+    ("max_categories", 1, "an int in the range [2, inf) or None"),
+    ("numeric_clip", 0.0, "a float in the range (0.0, inf) or None"),
+    ("weight_decay", -0.1, "a float in the range [0.0, inf)"),
+    ("learning_rate", "cyclic", "'cosine'"),
+]
+
+
+@pytest.mark.parametrize("Est", [ToyNetTabularClassifier, ToyNetTabularRegressor])
+@pytest.mark.parametrize("name, value, allowed", TABULAR_BAD_PARAMS, ids=str)
+def test_invalid_tabular_hyperparameter_names_the_allowed_values(
+    Est, name, value, allowed
+):
+    est = Est(hidden_layer_sizes=(4,), max_iter=3, **{name: value})
+    y = Y if Est is ToyNetTabularClassifier else target(ToyNetRegressor)
+    classes = {"classes": np.unique(Y)} if Est is ToyNetTabularClassifier else {}
+    for call in (lambda: est.fit(X, y), lambda: est.partial_fit(X, y, **classes)):
+        with pytest.raises(InvalidParameterError) as error:
+            call()
+        message = str(error.value)
+        assert f"The '{name}' parameter of {Est.__name__} must be" in message
+        assert allowed in message and f"Got {value!r} instead" in message
+        assert not hasattr(est, "coefs_") and not hasattr(est, "encoder_")
 
 
 def partial_fit_classes(Est):

@@ -2,9 +2,21 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+from sklearn_toynet import (
+    ToyNetClassifier,
+    ToyNetRegressor,
+    ToyNetTabularClassifier,
+    ToyNetTabularRegressor,
+)
 
 
-@parametrize_with_checks([ToyNetClassifier(), ToyNetRegressor()])
+@parametrize_with_checks(
+    [
+        ToyNetClassifier(),
+        ToyNetRegressor(),
+        ToyNetTabularClassifier(),
+        ToyNetTabularRegressor(),
+    ]
+)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -10,7 +10,12 @@ import inspect
 
 import pytest
 
-from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+from sklearn_toynet import (
+    ToyNetClassifier,
+    ToyNetRegressor,
+    ToyNetTabularClassifier,
+    ToyNetTabularRegressor,
+)
 
 
 def rendered_docs(cls):
@@ -27,6 +32,8 @@ def rendered_docs(cls):
     [
         (ToyNetRegressor, "MLPRegressor", "MLPClassifier"),
         (ToyNetClassifier, "MLPClassifier", "MLPRegressor"),
+        (ToyNetTabularRegressor, "MLPRegressor", "MLPClassifier"),
+        (ToyNetTabularClassifier, "MLPClassifier", "MLPRegressor"),
     ],
 )
 def test_docs_name_the_estimators_own_mlp(cls, own, other):
@@ -42,3 +49,9 @@ def test_docs_name_the_estimators_own_mlp(cls, own, other):
 def test_default_scoring_is_named_per_estimator():
     assert "None: MLPRegressor's choice, R^2." in ToyNetRegressor.__doc__
     assert "None: MLPClassifier's choice, accuracy." in ToyNetClassifier.__doc__
+    # The tabular pair's scoring entry still names its own MLP's choice for None.
+    for cls, own in [
+        (ToyNetTabularRegressor, "None: MLPRegressor's choice, R^2."),
+        (ToyNetTabularClassifier, "None: MLPClassifier's choice, accuracy."),
+    ]:
+        assert own in cls.__doc__

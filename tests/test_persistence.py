@@ -21,8 +21,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import sklearn_toynet
-from sklearn_toynet import TRUSTED_TYPES, ToyNetClassifier, ToyNetRegressor
-from sklearn_toynet._table_encoder import TableEncoder
+from sklearn_toynet import (
+    TRUSTED_TYPES,
+    ToyNetClassifier,
+    ToyNetRegressor,
+    ToyNetTabularClassifier,
+    ToyNetTabularRegressor,
+)
 
 X, y3 = make_classification(
     n_samples=60, n_features=4, n_informative=3, n_redundant=0, n_classes=3,
@@ -167,9 +172,13 @@ def test_trusted_types_covers_every_type_skops_reports():
             warnings.simplefilter("ignore", ConvergenceWarning)
             est.fit(X, y3)
         seen |= set(sio.get_untrusted_types(data=sio.dumps(est)))
-    # The tabular pair's front, fitted on a table of every column kind.
-    table = pd.DataFrame({"x": [1.0, np.nan], "c": ["a", None], "b": [True, False]})
-    seen |= set(sio.get_untrusted_types(data=sio.dumps(TableEncoder().fit(table))))
+    # The tabular pair, with its encoder fitted on a table of every column kind.
+    table = pd.DataFrame(
+        {"x": [1.0, np.nan, 2.0], "c": ["a", None, "b"], "b": [True, False, True]}
+    )
+    for Est in (ToyNetTabularClassifier, ToyNetTabularRegressor):
+        est = Est(hidden_layer_sizes=(3,), max_iter=2).fit(table, [0, 1, 1])
+        seen |= set(sio.get_untrusted_types(data=sio.dumps(est)))
     assert seen == set(TRUSTED_TYPES)
 
 
