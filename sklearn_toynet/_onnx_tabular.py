@@ -35,13 +35,6 @@ KINDS = {
     "StringTensorType": "string",
 }
 
-# float32's largest u that squares without overflow, with room for the 1 + u**2:
-# beyond it c u / sqrt(1 + u**2) is +-c in float32 as in float64.
-_CLIP_CAP = {
-    np.dtype(np.float64): _CLIP_SATURATION,
-    np.dtype(np.float32): 1e18,
-}
-
 
 def input_kind(variable_type, what):
     """The kind ("float", "string"...) of an ONNX input, or a ValueError."""
@@ -140,16 +133,24 @@ class _Columns:
 
 
 def _smooth_clip(g, Z, c):
-    """``c u / sqrt(1 + u**2)``, ``u = z / c`` capped so that ``u**2`` is finite."""
-    cap = _CLIP_CAP[g.dtype]
+    """``c u / sqrt(1 + u**2)``, ``u = z / c`` capped so that ``u**2`` is finite.
+
+    In float64, as the encoder: ``u`` is capped at 1e150, past which the
+    result is ``+-c`` anyway (a graph computing in float32 would cap it near
+    1e18, whose square float32 still holds).
+    """
+    cap = _CLIP_SATURATION
     U = g.op("Div", Z, g.const(c))
     U = g.op("Min", g.op("Max", U, g.const(-cap)), g.const(cap))
     root = g.op("Sqrt", g.op("Add", g.op("Mul", U, U), g.const(1.0)))
     return g.op("Div", g.op("Mul", U, g.const(c)), root)
 
 
-def _numeric(g, columns, encoder, numeric):
+def _numeric(g, columns, encoder, numeric, dtype):
     """The numeric block and its indicators, as :meth:`TableEncoder.encode`.
+
+    Unclipped values are bounded by ``dtype``'s (the model's) largest, as the
+    encoder bounds them by its output dtype's.
 
     ``_scaled`` is the one place that maps a raw value to its scaled value: a
     piecewise-linear map (per column, ``np.interp`` on fitted knots) would
@@ -160,7 +161,7 @@ def _numeric(g, columns, encoder, numeric):
     Z = _scaled(g, A, encoder)
     Z = g.op("Where", missing, g.const(0.0), Z)
     if encoder.numeric_clip is None:
-        largest = float(np.finfo(np.float64).max)
+        largest = float(np.finfo(dtype).max)
         Z = g.op("Min", g.op("Max", Z, g.const(-largest)), g.const(largest))
     else:
         Z = _smooth_clip(g, Z, float(encoder.numeric_clip))
@@ -225,7 +226,9 @@ def encode(g, names, kinds, encoder):
     double = type(g)(g.scope, g.container, np.float64, g.cache)
     columns = _Columns(double, names, kinds)
     numeric = np.flatnonzero(~encoder.is_categorical_)
-    parts = _numeric(double, columns, encoder, numeric) if numeric.size else []
+    parts = []
+    if numeric.size:
+        parts = _numeric(double, columns, encoder, numeric, g.dtype)
     for j, categories, table in zip(
         np.flatnonzero(encoder.is_categorical_),
         encoder.categories_,

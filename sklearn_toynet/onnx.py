@@ -315,9 +315,10 @@ def to_onnx(model, X, *, dtype=np.float32, **kwargs):
     A shortcut for ``skl2onnx.to_onnx(model, X[:1].astype(dtype), **kwargs)``
     that also types a pandas DataFrame's columns for ONNX: float columns as
     ``dtype``; category columns as their categories (strings as strings,
-    numbers and booleans as ``dtype``), which skl2onnx cannot read; pandas'
-    nullable integer, float and boolean columns as ``dtype`` (missing values
-    as NaN); other columns as skl2onnx reads them (int64, bool, strings).
+    numbers and booleans as ``dtype``), which skl2onnx cannot read; object
+    and string columns as strings; pandas' nullable integer, float and boolean
+    columns as ``dtype`` (missing values as NaN); other columns as skl2onnx
+    reads them (int64, bool).
     :func:`input_feed` then feeds such a model a DataFrame.
 
     Parameters
@@ -356,13 +357,18 @@ def _is_frame(X):
 
 
 def _onnx_column(column, dtype):
-    """A DataFrame column in the dtype that gives its ONNX input type."""
+    """The sample rows of a DataFrame column, typed as its ONNX input will be.
+
+    skl2onnx reads a column's type from its first value: a string column's
+    missing values become the empty string, which it reads as text.
+    """
     kind = getattr(column.dtype, "kind", "")
-    if hasattr(column, "cat"):
-        categories = column.cat.categories
-        if all(isinstance(c, str) for c in categories):
-            return column.astype(object)
-        return column.astype(object).astype(dtype)
+    if getattr(column.dtype, "name", "") == "category":
+        if not all(isinstance(c, str) for c in column.cat.categories):
+            return column.astype(object).astype(dtype)
+        kind = "O"
+    if kind == "O":  # object and pandas' string dtypes: text
+        return column.astype(object).where(column.notna(), "")
     if kind == "f" or (
         kind in "iub" and not isinstance(column.dtype, np.dtype)  # nullable
     ):
