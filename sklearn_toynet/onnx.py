@@ -1,9 +1,12 @@
 """Export fitted ToyNet estimators, and pipelines holding them, to ONNX.
 
-Importing this module registers :class:`~sklearn_toynet.ToyNetClassifier` and
-:class:`~sklearn_toynet.ToyNetRegressor` with skl2onnx (a parser, a shape
-calculator and a converter each), so that skl2onnx's own call converts a whole
-fitted pipeline::
+Importing this module registers :class:`~sklearn_toynet.ToyNetClassifier`,
+:class:`~sklearn_toynet.ToyNetRegressor` and the tabular pair
+(:class:`~sklearn_toynet.ToyNetTabularClassifier`,
+:class:`~sklearn_toynet.ToyNetTabularRegressor`, their table encoder
+included: one input per DataFrame column, strings in) with skl2onnx (a
+parser, a shape calculator and a converter each), so that skl2onnx's own call
+converts a whole fitted pipeline::
 
     import sklearn_toynet.onnx  # noqa: F401  (registers the converters)
     from skl2onnx import to_onnx

@@ -184,6 +184,16 @@ def test_columns_take_the_documented_onnx_types():
     assert np.isnan(feed["grade"][TEST["grade"].isna().to_numpy()]).all()
 
 
+def test_nullable_integer_columns_come_as_floats_with_nan():
+    frame = TRAIN.assign(kids=TRAIN["kids"].astype("Int64"))
+    frame.loc[::6, "kids"] = pd.NA  # gaps the int64 column could not hold
+    clf = fit(small(ToyNetTabularClassifier), frame, score(TRAIN) > 0.5)
+    onx = to_onnx(clf, frame, options={id(clf): {"zipmap": False}})
+    kids = [i for i in onx.graph.input if i.name == "kids"][0]
+    assert kids.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+    check_classifier(clf, onx, frame)
+
+
 def test_empty_string_is_missing_unless_it_was_a_category():
     rng = np.random.default_rng(3)
     for labels in (["a", "b", "c"], ["a", "b", ""]):
