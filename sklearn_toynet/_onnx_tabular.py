@@ -47,18 +47,24 @@ def input_kind(variable_type, what):
     return kind
 
 
-def column_kinds(encoder, inputs):
-    """Each input column's kind, checked against what the encoder made of it.
+def input_columns(encoder, inputs):
+    """``(names, kinds)``: the input variables' names and each column's kind.
 
     ``inputs`` are skl2onnx's variables: one per column (each of width 1), or
-    one holding every column. Raises a ValueError naming a column that cannot
-    be encoded from its input's type: strings for a numeric column, numbers
-    for a categorical column with text categories, duplicate texts.
+    one holding every column. One per column are taken by name when their
+    names are the columns' seen at fit (in any order), else in order. Raises
+    a ValueError naming a column that cannot be encoded from its input's type:
+    strings for a numeric column, numbers for a categorical column with text
+    categories, categories whose texts coincide.
     """
     n_columns = encoder.n_features_in_
     if len(inputs) == 1 and n_columns > 1:
         kinds = [input_kind(inputs[0].type, "The input")] * n_columns
     elif len(inputs) == n_columns:
+        names = getattr(encoder, "feature_names_in_", None)
+        by_name = {v.raw_name: v for v in inputs}
+        if names is not None and set(by_name) == set(names):
+            inputs = [by_name[name] for name in names]
         kinds = [
             input_kind(v.type, f"Input {v.raw_name!r} (column {j})")
             for j, v in enumerate(inputs)
@@ -94,7 +100,7 @@ def column_kinds(encoder, inputs):
                 f"({categories.tolist()[:5]}...): its ONNX input must be a "
                 "string tensor."
             )
-    return kinds
+    return [v.full_name for v in inputs], kinds
 
 
 def _label(encoder, j):
@@ -220,8 +226,8 @@ def _category_rows(g, X, kind, categories):
 def encode(g, names, kinds, encoder):
     """Append the encoder's graph after the input variables ``names``.
 
-    ``kinds`` are :func:`column_kinds`' answer. Computes in float64 and returns
-    a ``[N, n_features_out_]`` variable of ``g.dtype``.
+    ``names`` and ``kinds`` are :func:`input_columns`' answer. Computes in
+    float64 and returns a ``[N, n_features_out_]`` variable of ``g.dtype``.
     """
     double = type(g)(g.scope, g.container, np.float64, g.cache)
     columns = _Columns(double, names, kinds)

@@ -48,7 +48,7 @@ from ._classifier import ToyNetClassifier
 from ._network import Network
 from ._onnx_graph import PROTO, Graph, check_supported, forward
 from ._onnx_labels import column_names, is_multilabel, labels, zipmap_keys
-from ._onnx_tabular import column_kinds, encode
+from ._onnx_tabular import encode, input_columns
 from ._regressor import ToyNetRegressor
 from ._tabular import TabularMixin, ToyNetTabularClassifier, ToyNetTabularRegressor
 
@@ -153,7 +153,7 @@ def _checked(est):
 
 def _declare(scope, alias, est, inputs, outputs):
     if isinstance(est, TabularMixin):
-        column_kinds(est.encoder_, inputs)  # one input per column, or one for all
+        input_columns(est.encoder_, inputs)  # one input per column, or one for all
     elif len(inputs) != 1:
         raise ValueError(
             f"{type(est).__name__} takes one input tensor in ONNX, got {len(inputs)}: "
@@ -215,8 +215,8 @@ def _network_output(scope, operator, container):
     dtype = np.float64 if isinstance(input_type, DoubleTensorType) else np.float32
     g = Graph(scope, container, dtype)
     if isinstance(est, TabularMixin):  # the table encoder first
-        names = [v.full_name for v in operator.inputs]
-        X = encode(g, names, column_kinds(est.encoder_, operator.inputs), est.encoder_)
+        names, kinds = input_columns(est.encoder_, operator.inputs)
+        X = encode(g, names, kinds, est.encoder_)
     else:
         X = operator.inputs[0].full_name
         if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):

@@ -184,6 +184,14 @@ def test_columns_take_the_documented_onnx_types():
     assert np.isnan(feed["grade"][TEST["grade"].isna().to_numpy()]).all()
 
 
+def test_inputs_are_matched_to_columns_by_name():
+    clf = fit(small(ToyNetTabularClassifier), TRAIN, score(TRAIN) > 0.5)
+    shuffled = TRAIN[TRAIN.columns[::-1]]
+    onx = to_onnx(clf, shuffled, options={id(clf): {"zipmap": False}})
+    assert [i.name for i in onx.graph.input] == list(shuffled.columns)
+    check_classifier(clf, onx, TEST)
+
+
 def test_nullable_integer_columns_come_as_floats_with_nan():
     frame = TRAIN.assign(kids=TRAIN["kids"].astype("Int64"))
     frame.loc[::6, "kids"] = pd.NA  # gaps the int64 column could not hold
