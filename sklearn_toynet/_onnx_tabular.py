@@ -141,9 +141,10 @@ class _Columns:
 def _smooth_clip(g, Z, c):
     """``c u / sqrt(1 + u**2)``, ``u = z / c`` capped so that ``u**2`` is finite.
 
-    In float64, as the encoder: ``u`` is capped at 1e150, past which the
-    result is ``+-c`` anyway (a graph computing in float32 would cap it near
-    1e18, whose square float32 still holds).
+    In float64, as the encoder computes it: ``u`` is capped at 1e150, past
+    which the result is ``+-c`` anyway. (In float32 the cap would have to be
+    near 1e18, whose square float32 still holds; computing the encoding in
+    float64 makes that unnecessary.)
     """
     cap = _CLIP_SATURATION
     U = g.op("Div", Z, g.const(c))
@@ -158,9 +159,10 @@ def _numeric(g, columns, encoder, numeric, dtype):
     Unclipped values are bounded by ``dtype``'s (the model's) largest, as the
     encoder bounds them by its output dtype's.
 
-    ``_scaled`` is the one place that maps a raw value to its scaled value: a
-    piecewise-linear map (per column, ``np.interp`` on fitted knots) would
-    replace its Sub and Div.
+    ``_scaled`` is the one place that maps a raw value to its scaled value:
+    another map of the raw values (a piecewise-linear one, ``np.interp`` on
+    fitted knots per column) would take its place, missing values and
+    clipping unchanged.
     """
     A = columns.block(numeric, to=TensorProto.DOUBLE)
     missing = g.op("IsNaN", A)
@@ -187,8 +189,11 @@ def _scaled(g, A, encoder):
 
 
 def _category_rows(g, X, kind, categories):
-    """Each row's row of the category table (``[N]`` int64): 0 .. n-1 for the
-    categories, n for missing, n + 1 for a category unseen at fit."""
+    """Each row's row of a column's category table, as ``[N]`` int64.
+
+    Rows ``0 .. n-1`` are the ``n`` categories, ``n`` (the table's row -2) a
+    missing value, ``n + 1`` (row -1) a category unseen at fit.
+    """
     n = len(categories)
     if kind == "string":
         keys = [str(c) for c in categories]

@@ -6,8 +6,8 @@ Pipeline) to one ONNX model with one input per column, and predicts, from
 ``input_feed``'s feed, what the estimator predicts on rows with missing values
 and categories unseen at fit: labels equal, probabilities and predictions
 within 1e-4 with float32 input, 1e-9 with double input; a numeric-array fit
-converts to a single input. Inputs whose type cannot hold a column are refused
-naming it.
+converts to a single input; inputs are matched to columns by name; opsets 11
+to 21 convert. Inputs whose type cannot hold a column are refused naming it.
 """
 
 import numpy as np
@@ -297,6 +297,15 @@ def test_inside_a_pipeline_on_a_dataframe(kind):
     pipe = fit(make_pipeline(small(ToyNetTabularClassifier)), TRAIN, y)
     onx = to_onnx(pipe, TRAIN, options={ToyNetTabularClassifier: {"zipmap": False}})
     check_classifier(pipe, onx, TEST)
+
+
+@pytest.mark.parametrize("target_opset", [11, 13, 17, 21])
+def test_older_target_opsets_convert_and_run(target_opset):
+    clf = fit(small(ToyNetTabularClassifier), TRAIN, score(TRAIN) > 0.5)
+    options = {id(clf): {"zipmap": False}}
+    onx = to_onnx(clf, TRAIN, target_opset=target_opset, options=options)
+    assert {o.domain: o.version for o in onx.opset_import}[""] == target_opset
+    check_classifier(clf, onx, TEST)
 
 
 # -- what cannot be converted ----------------------------------------------------------
