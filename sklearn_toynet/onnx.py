@@ -409,12 +409,9 @@ def input_feed(onx, X):
     for name, element in inputs:
         column = X[name]
         if element is object:
-            missing = column.isna().to_numpy()
-            values = column.astype(object).to_numpy()
-            values = np.array(
-                ["" if gone else str(v) for v, gone in zip(values, missing)],
-                dtype=object,
-            )
+            values = column.to_numpy(dtype=object, na_value="")
+            if not all(type(v) is str for v in values):
+                values = np.array([str(v) for v in values], dtype=object)
         elif element.kind == "f":
             values = column.to_numpy(dtype=element, na_value=np.nan)
         else:
