@@ -1,9 +1,12 @@
 """Export fitted ToyNet estimators, and pipelines holding them, to ONNX.
 
-Importing this module registers :class:`~sklearn_toynet.ToyNetClassifier` and
-:class:`~sklearn_toynet.ToyNetRegressor` with skl2onnx (a parser, a shape
-calculator and a converter each), so that skl2onnx's own call converts a whole
-fitted pipeline::
+Importing this module registers :class:`~sklearn_toynet.ToyNetClassifier`,
+:class:`~sklearn_toynet.ToyNetRegressor` and the tabular pair
+(:class:`~sklearn_toynet.ToyNetTabularClassifier`,
+:class:`~sklearn_toynet.ToyNetTabularRegressor`, their table encoder
+included: one input per DataFrame column, strings in) with skl2onnx (a
+parser, a shape calculator and a converter each), so that skl2onnx's own call
+converts a whole fitted pipeline::
 
     import sklearn_toynet.onnx  # noqa: F401  (registers the converters)
     from skl2onnx import to_onnx
@@ -45,12 +48,16 @@ from ._classifier import ToyNetClassifier
 from ._network import Network
 from ._onnx_graph import PROTO, Graph, check_supported, forward
 from ._onnx_labels import column_names, is_multilabel, labels, zipmap_keys
+from ._onnx_tabular import encode, input_columns
 from ._regressor import ToyNetRegressor
+from ._tabular import TabularMixin, ToyNetTabularClassifier, ToyNetTabularRegressor
 
-__all__ = ["to_onnx"]
+__all__ = ["input_feed", "to_onnx"]
 
 CLASSIFIER_ALIAS = "SklearnToyNetClassifier"
 REGRESSOR_ALIAS = "SklearnToyNetRegressor"
+TABULAR_CLASSIFIER_ALIAS = "SklearnToyNetTabularClassifier"
+TABULAR_REGRESSOR_ALIAS = "SklearnToyNetTabularRegressor"
 # saturate=False drops the overflow check: faster, but rows whose input makes a
 # layer overflow give inf or NaN where ToyNet gives finite values.
 REGRESSOR_OPTIONS = {"saturate": [True, False]}
@@ -76,6 +83,15 @@ def _float_type(input_type):
         if isinstance(input_type, DoubleTensorType)
         else FloatTensorType
     )
+
+
+def _input_type(inputs):
+    """The type that sets the model's precision: a double input's, if any.
+
+    A tabular estimator has one input per column; the drop-ins have one.
+    """
+    doubles = (v.type for v in inputs if isinstance(v.type, DoubleTensorType))
+    return next(doubles, inputs[0].type)
 
 
 # skl2onnx's type for each ONNX element type a label can have.
@@ -136,7 +152,9 @@ def _checked(est):
 
 
 def _declare(scope, alias, est, inputs, outputs):
-    if len(inputs) != 1:
+    if isinstance(est, TabularMixin):
+        input_columns(est.encoder_, inputs)  # one input per column, or one for all
+    elif len(inputs) != 1:
         raise ValueError(
             f"{type(est).__name__} takes one input tensor in ONNX, got {len(inputs)}: "
             "put the columns together first (a ColumnTransformer in a pipeline)."
@@ -148,20 +166,27 @@ def _declare(scope, alias, est, inputs, outputs):
     return operator.outputs
 
 
-def _parse_classifier(scope, model, inputs, custom_parsers=None):
-    outputs = _classifier_outputs(
-        _checked(model), inputs[0].type, _options(scope, model)
-    )
-    return _declare(scope, CLASSIFIER_ALIAS, model, inputs, outputs)
+def _classifier_parser(alias):
+    def parse(scope, model, inputs, custom_parsers=None):
+        outputs = _classifier_outputs(
+            _checked(model), _input_type(inputs), _options(scope, model)
+        )
+        return _declare(scope, alias, model, inputs, outputs)
+
+    return parse
 
 
-def _parse_regressor(scope, model, inputs, custom_parsers=None):
-    outputs = [("variable", _float_type(inputs[0].type)([None, model.n_outputs_]))]
-    return _declare(scope, REGRESSOR_ALIAS, _checked(model), inputs, outputs)
+def _regressor_parser(alias):
+    def parse(scope, model, inputs, custom_parsers=None):
+        out_type = _float_type(_input_type(inputs))
+        outputs = [("variable", out_type([None, model.n_outputs_]))]
+        return _declare(scope, alias, _checked(model), inputs, outputs)
+
+    return parse
 
 
 def _shape_classifier(operator):
-    est, input_type = operator.raw_operator, operator.inputs[0].type
+    est, input_type = operator.raw_operator, _input_type(operator.inputs)
     N = operator.inputs[0].get_first_dimension()
     types = _classifier_outputs(est, input_type, _options(operator.scope_inst, est), N)
     for variable, (_, type_) in zip(operator.outputs, types):
@@ -170,7 +195,7 @@ def _shape_classifier(operator):
 
 def _shape_regressor(operator):
     N = operator.inputs[0].get_first_dimension()
-    out_type = _float_type(operator.inputs[0].type)
+    out_type = _float_type(_input_type(operator.inputs))
     operator.outputs[0].type = out_type([N, operator.raw_operator.n_outputs_])
 
 
@@ -185,20 +210,27 @@ def _network_output(scope, operator, container):
             f"ONNX export of {type(operator.raw_operator).__name__} needs "
             f"target_opset >= {MIN_OPSET}; got {container.target_opset_onnx}."
         )
-    input_type = operator.inputs[0].type
+    est = operator.raw_operator
+    input_type = _input_type(operator.inputs)
     dtype = np.float64 if isinstance(input_type, DoubleTensorType) else np.float32
     g = Graph(scope, container, dtype)
-    X = operator.inputs[0].full_name
-    if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
-        to = TensorProto.DOUBLE if dtype == np.float64 else TensorProto.FLOAT
-        X = g.op("Cast", X, to=to)
-    saturate = _options(scope, operator.raw_operator)["saturate"]
-    net = Network.from_fitted(operator.raw_operator)
-    return g, forward(g, X, net, saturate=saturate)
+    if isinstance(est, TabularMixin):  # the table encoder first
+        names, kinds = input_columns(est.encoder_, operator.inputs)
+        X = encode(g, names, kinds, est.encoder_)
+    else:
+        X = operator.inputs[0].full_name
+        if not isinstance(input_type, (FloatTensorType, DoubleTensorType)):
+            to = TensorProto.DOUBLE if dtype == np.float64 else TensorProto.FLOAT
+            X = g.op("Cast", X, to=to)
+    saturate = _options(scope, est)["saturate"]
+    return g, forward(g, X, Network.from_fitted(est), saturate=saturate)
 
 
 def _convert_regressor(scope, operator, container):
     g, P = _network_output(scope, operator, container)
+    coding = operator.raw_operator._target_coding
+    if coding.center is not None:  # standardized targets, back in y's units
+        P = g.op("Add", g.op("Mul", P, g.const(coding.scale)), g.const(coding.center))
     g.op("Identity", P, out=operator.outputs[0].full_name)
 
 
@@ -251,22 +283,30 @@ def register():
     Done once when :mod:`sklearn_toynet.onnx` is imported; calling it again is
     harmless.
     """
-    update_registered_converter(
-        ToyNetClassifier,
-        CLASSIFIER_ALIAS,
-        _shape_classifier,
-        _convert_classifier,
-        parser=_parse_classifier,
-        options=CLASSIFIER_OPTIONS,
-    )
-    update_registered_converter(
-        ToyNetRegressor,
-        REGRESSOR_ALIAS,
-        _shape_regressor,
-        _convert_regressor,
-        parser=_parse_regressor,
-        options=REGRESSOR_OPTIONS,
-    )
+    for model, alias in [
+        (ToyNetClassifier, CLASSIFIER_ALIAS),
+        (ToyNetTabularClassifier, TABULAR_CLASSIFIER_ALIAS),
+    ]:
+        update_registered_converter(
+            model,
+            alias,
+            _shape_classifier,
+            _convert_classifier,
+            parser=_classifier_parser(alias),
+            options=CLASSIFIER_OPTIONS,
+        )
+    for model, alias in [
+        (ToyNetRegressor, REGRESSOR_ALIAS),
+        (ToyNetTabularRegressor, TABULAR_REGRESSOR_ALIAS),
+    ]:
+        update_registered_converter(
+            model,
+            alias,
+            _shape_regressor,
+            _convert_regressor,
+            parser=_regressor_parser(alias),
+            options=REGRESSOR_OPTIONS,
+        )
 
 
 register()
@@ -276,7 +316,13 @@ def to_onnx(model, X, *, dtype=np.float32, **kwargs):
     """Convert a fitted ToyNet estimator, or a pipeline holding one, to ONNX.
 
     A shortcut for ``skl2onnx.to_onnx(model, X[:1].astype(dtype), **kwargs)``
-    that also casts the float columns of a pandas DataFrame.
+    that also types a pandas DataFrame's columns for ONNX: float columns as
+    ``dtype``; category columns as their categories (strings as strings,
+    numbers and booleans as ``dtype``), which skl2onnx cannot read; object
+    and string columns as strings; pandas' nullable integer, float and boolean
+    columns as ``dtype`` (missing values as NaN); other columns as skl2onnx
+    reads them (int64, bool).
+    :func:`input_feed` then feeds such a model a DataFrame.
 
     Parameters
     ----------
@@ -298,13 +344,108 @@ def to_onnx(model, X, *, dtype=np.float32, **kwargs):
     onx : onnx.ModelProto
         The ONNX model.
     """
-    if hasattr(X, "iloc") and hasattr(X, "dtypes"):  # a pandas DataFrame
+    if _is_frame(X):
         X = X.iloc[:1].copy()
         for column in X.columns:
-            if getattr(X[column].dtype, "kind", "") == "f":
-                X[column] = X[column].astype(dtype)
+            X[column] = _onnx_column(X[column], dtype)
     else:
         X = np.asarray(X[:1])
         if np.issubdtype(X.dtype, np.floating):
             X = X.astype(dtype)
     return _skl2onnx_to_onnx(model, X, **kwargs)
+
+
+def _is_frame(X):
+    return hasattr(X, "iloc") and hasattr(X, "dtypes")  # a pandas DataFrame
+
+
+def _onnx_column(column, dtype):
+    """The sample rows of a DataFrame column, typed as its ONNX input will be.
+
+    skl2onnx reads a column's type from its first value: a string column's
+    missing values become the empty string, which it reads as text.
+    """
+    kind = getattr(column.dtype, "kind", "")
+    if getattr(column.dtype, "name", "") == "category":
+        if not all(isinstance(c, str) for c in column.cat.categories):
+            return column.astype(object).astype(dtype)
+        kind = "O"
+    if kind == "O":  # object and pandas' string dtypes: text
+        return column.astype(object).where(column.notna(), "")
+    if kind == "f" or (
+        kind in "iub" and not isinstance(column.dtype, np.dtype)  # nullable
+    ):
+        return column.astype(dtype)
+    return column
+
+
+def input_feed(onx, X):
+    """The feed of an ONNX model converted from a DataFrame, for ONNX Runtime.
+
+    Each column of ``X`` as its input expects it (shape ``(n_samples, 1)``,
+    one input per column, found by name): float inputs take the column's
+    numbers, missing values (None, NaN, ``pd.NA``) as NaN, booleans as 0 and
+    1; string inputs take its values as text (``str(value)``), missing values
+    as the empty string; int64 and bool inputs the values as they are. A
+    model with a single input (converted from an array) takes ``X`` whole.
+
+    Parameters
+    ----------
+    onx : onnx.ModelProto or onnxruntime.InferenceSession
+        The converted model, or a session running it.
+    X : pandas DataFrame or array-like
+        The rows to predict, with the columns the model was converted with.
+
+    Returns
+    -------
+    feed : dict
+        ``{input name: array}``, for ``session.run(None, feed)``.
+    """
+    inputs = _input_types(onx)
+    if len(inputs) == 1 and not (_is_frame(X) and inputs[0][0] in X.columns):
+        ((name, element),) = inputs  # converted from an array: X whole
+        return {name: np.asarray(X).astype(element)}
+    feed = {}
+    for name, element in inputs:
+        column = X[name]
+        if element is object:
+            values = column.to_numpy(dtype=object, na_value="")
+            if not all(type(v) is str for v in values):
+                values = np.array([str(v) for v in values], dtype=object)
+        elif element.kind == "f":
+            values = column.to_numpy(dtype=element, na_value=np.nan)
+        else:
+            values = column.to_numpy(dtype=element)
+        feed[name] = values.reshape(-1, 1)
+    return feed
+
+
+# The NumPy dtype of each ONNX element type an input can have.
+NUMPY_TYPES = {
+    TensorProto.FLOAT: np.dtype(np.float32),
+    TensorProto.DOUBLE: np.dtype(np.float64),
+    TensorProto.INT64: np.dtype(np.int64),
+    TensorProto.INT32: np.dtype(np.int32),
+    TensorProto.BOOL: np.dtype(np.bool_),
+    TensorProto.STRING: object,
+}
+
+
+def _input_types(onx):
+    """``[(name, NumPy dtype), ...]`` of a model's or a session's inputs."""
+    if hasattr(onx, "get_inputs"):  # an onnxruntime session
+        types = {
+            "tensor(float)": TensorProto.FLOAT,
+            "tensor(double)": TensorProto.DOUBLE,
+            "tensor(int64)": TensorProto.INT64,
+            "tensor(int32)": TensorProto.INT32,
+            "tensor(bool)": TensorProto.BOOL,
+            "tensor(string)": TensorProto.STRING,
+        }
+        inputs = [(i.name, types.get(i.type)) for i in onx.get_inputs()]
+    else:
+        inputs = [(i.name, i.type.tensor_type.elem_type) for i in onx.graph.input]
+    for name, element in inputs:
+        if element not in NUMPY_TYPES:
+            raise ValueError(f"Input {name!r} has a type input_feed cannot fill.")
+    return [(name, NUMPY_TYPES[element]) for name, element in inputs]

@@ -258,7 +258,7 @@ def test_only_the_onnx_module_imports_skl2onnx():
         "import sys, sklearn_toynet, sklearn_toynet.__main__;"
         "from sklearn_toynet import _persistence, blog;"
         "assert 'skl2onnx' not in sys.modules and 'onnx' not in sys.modules;"
-        "from sklearn_toynet import _onnx_graph, _onnx_labels;"
+        "from sklearn_toynet import _onnx_graph, _onnx_labels, _onnx_tabular;"
         "assert 'skl2onnx' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
