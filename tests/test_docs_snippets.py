@@ -36,7 +36,10 @@ How they run
 import contextlib
 import doctest
 import io
+import os
 import re
+import subprocess
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,6 +250,9 @@ def on_local_cluster(block, namespace, cluster):
         return run_script(block, namespace, source)
 
 
+GPU_ROWS = "n_samples=200_000"
+
+
 @contextlib.contextmanager
 def pytorch_on_the_cpu():
     """PyTorch, for the GPU page's blocks, run on the CPU; skipped without it."""
@@ -254,14 +260,11 @@ def pytorch_on_the_cpu():
 
 
 def on_the_cpu(block, namespace, torch):
-    """A CUDA block of array_api.rst, on CPU tensors, with small data supplied."""
-    if "X" not in namespace:
-        from sklearn.datasets import make_classification
-
-        namespace["X"], namespace["y"] = make_classification(
-            300, 10, class_sep=2.0, random_state=0
-        )
+    """A CUDA block of array_api.rst, on CPU tensors, with fewer rows."""
     source = block.code.replace('device="cuda"', 'device="cpu"')
+    if "make_classification(" in block.code:  # a GPU-sized data set: shrink it
+        assert GPU_ROWS in block.code, f"{block.where}: the stand-in expects {GPU_ROWS}"
+        source = source.replace(GPU_ROWS, "n_samples=300")
     with sklearn.config_context(array_api_dispatch=True):  # as the block's own
         return run_script(block, namespace, source)
 
@@ -349,6 +352,34 @@ def test_page_blocks_run_and_print_what_the_page_says(path, tmp_path, monkeypatc
                 for w in caught[seen:]
             ]
     assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_gpu_page_examples_run_pasted_into_a_fresh_python(tmp_path):
+    # The ``>>>`` examples of array_api.rst (pytest's --doctest-glob runs them
+    # too, in this process, where tests/conftest.py has set SCIPY_ARRAY_API):
+    # a reader's fresh Python has only what the page's own lines set.
+    page = ROOT / "docs" / "array_api.rst"
+    assert ">>> " in page.read_text(encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "SCIPY_ARRAY_API"}
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), env.get("PYTHONPATH")])
+    )
+    run_page = (
+        "import doctest, sys; "
+        f"result = doctest.testfile({str(page)!r}, module_relative=False, "
+        "optionflags=doctest.ELLIPSIS); "
+        "sys.exit(1 if result.failed or not result.attempted else 0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", run_page],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_warning_fails_its_block():
