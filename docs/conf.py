@@ -117,6 +117,7 @@ html_sidebars = {
         "callbacks",
         "deploying",
         "distributed",
+        "array_api",
         "benchmarks",
         "contributing",
         "architecture",

@@ -55,7 +55,7 @@ preprocess = ColumnTransformer(
     ]
 ).set_output(transform="pandas")
 
-params = dict(hidden_layer_sizes=(16,), solver="lbfgs", alpha=10.0, max_iter=1000)
+params = dict(hidden_layer_sizes=(16,), solver="lbfgs", alpha=10.0, max_iter=2000)
 
 
 def make_model(regressor):

@@ -41,7 +41,7 @@ X, y = make_moons(n_samples=400, noise=0.3, random_state=0)
 
 sizes = [1, 2, 4, 8, 16, 32, 64]
 search = GridSearchCV(
-    ToyNetClassifier(learning_rate_init=0.01, max_iter=500, random_state=0),
+    ToyNetClassifier(learning_rate_init=0.01, max_iter=1000, random_state=0),
     {"hidden_layer_sizes": [(n,) for n in sizes]},
     cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=0),
     n_jobs=-1,  # under the dask backend: every thread of the cluster

@@ -34,7 +34,7 @@ clf = ToyNetClassifier(
     activation="tanh",
     alpha=1.0,
     solver="lbfgs",
-    max_iter=500,
+    max_iter=1000,
     random_state=0,
 )
 clf.fit(X_train, y_train)

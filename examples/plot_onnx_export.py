@@ -34,7 +34,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, labels, random_state=0)
 pipe = make_pipeline(
     StandardScaler(),
     ToyNetClassifier(
-        hidden_layer_sizes=(32, 16), batch_norm=True, max_iter=300, random_state=0
+        hidden_layer_sizes=(32, 16), batch_norm=True, max_iter=600, random_state=0
     ),
 )
 pipe.fit(X_train, y_train)

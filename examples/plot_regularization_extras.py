@@ -112,7 +112,7 @@ for weight in [None, "balanced"]:
     cw_models[weight] = ToyNetClassifier(
         hidden_layer_sizes=(8,),
         solver="lbfgs",
-        max_iter=500,
+        max_iter=1000,
         class_weight=weight,
         random_state=0,
     ).fit(Xi_train, yi_train)

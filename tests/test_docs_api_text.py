@@ -1,4 +1,6 @@
-"""What the API reference shows: each estimator's docs name its own MLP.
+"""What the API reference shows: each estimator's docs name its own MLP; the page
+lists every public name of the package's public modules, and the import lines
+it writes work.
 
 The estimators' parameter and attribute docs are written once, in
 sklearn_toynet/_params.py, with ``{mlp}`` where the estimator MLP drops in for
@@ -6,7 +8,10 @@ is named; the regressor's page must say MLPRegressor there, never
 MLPClassifier.
 """
 
+import importlib
 import inspect
+import re
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +60,49 @@ def test_default_scoring_is_named_per_estimator():
         (ToyNetTabularClassifier, "None: MLPClassifier's choice, accuracy."),
     ]:
         assert own in cls.__doc__
+
+
+# -- the API page: every public name, and where it imports from ----------------------
+
+API_PAGE = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
+
+
+def _listed_on_api_page():
+    """Names the API page documents: autosummary entries and directives."""
+    text = API_PAGE.read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\s+(?:\w+\.)?(\w+)\s*$", text, re.M))
+    directive = r"^\.\. (?:auto\w+|data|class|function):: (?:[\w.]+\.)?(\w+)"
+    return listed | set(re.findall(directive, text, re.M))
+
+
+def _public_names(module):
+    if hasattr(module, "__all__"):
+        return [name for name in module.__all__ if not name.startswith("__")]
+    # A module without __all__ (blog): what it defines, not what it imports.
+    return [
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and not inspect.ismodule(obj)
+        and getattr(obj, "__module__", module.__name__) == module.__name__
+    ]
+
+
+@pytest.mark.parametrize("module_name", ["blog", "onnx", "mlflow"])
+def test_api_page_lists_every_public_name_of_each_public_module(module_name):
+    pytest.importorskip(
+        {"onnx": "skl2onnx", "mlflow": "mlflow"}.get(module_name, "sklearn_toynet")
+    )
+    module = importlib.import_module(f"sklearn_toynet.{module_name}")
+    missing = set(_public_names(module)) - _listed_on_api_page()
+    assert not missing, f"docs/api.rst lacks sklearn_toynet.{module_name}'s {missing}"
+
+
+def test_api_page_import_lines_run():
+    # "from sklearn_toynet import to_onnx" written on the page must work.
+    text = " ".join(API_PAGE.read_text(encoding="utf-8").split())
+    statements = re.findall(r"``((?:from|import) sklearn_toynet[^`]*)``", text)
+    runnable = [s for s in statements if "..." not in s]
+    assert runnable, statements
+    for statement in runnable:
+        exec(statement, {})  # an ImportError names the statement in the traceback

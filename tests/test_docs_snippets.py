@@ -27,6 +27,13 @@ How they run
       comment lines below it as lines of output. Whitespace differences are
       ignored, and ``...`` in the expected text matches anything. A block
       without ``# prints`` must print nothing.
+    - Every network a block trains with a stopping rule (``tol`` set:
+      ToyNet's and MLP's ``fit``, also inside searches and pipelines run in
+      this process) stops within ``MARGIN`` of its ``max_iter``
+      (``converged_with_margin``). How many iterations a fit takes changes
+      with the CPU's rounding: an example that only just converges here
+      raises a ConvergenceWarning on another machine. ``tol=None`` runs
+      exactly ``max_iter`` epochs by design and is not checked.
     - A block whose first line is ``# not run in the tests as written: REASON``
       cannot run here (it needs your cluster); it must have a stand-in in
       ``STAND_INS``, which runs the block's own text with what it needs
@@ -35,8 +42,12 @@ How they run
 
 import contextlib
 import doctest
+import functools
 import io
+import os
 import re
+import subprocess
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,6 +225,59 @@ def run_doctest(block, namespace):
     return ["".join(report)] if runner.failures else []
 
 
+# -- every fit converges with room to spare ------------------------------------------
+
+# The share of ``max_iter`` a documented fit may use before it stops: on another
+# CPU the same fit may take more iterations (an L-BFGS fit at 193 of 200 here
+# took over 200 on an AVX2 machine).
+MARGIN = 0.6
+
+
+@dataclass
+class Fit:
+    estimator: str
+    solver: str
+    n_iter: int
+    max_iter: int
+
+
+def converged_with_margin(fit):
+    """A problem with ``fit`` (too close to ``max_iter``), or None."""
+    if fit.n_iter <= MARGIN * fit.max_iter:
+        return None
+    return (
+        f"a {fit.estimator}(solver={fit.solver!r}) fit stopped after {fit.n_iter} "
+        f"of its max_iter={fit.max_iter} iterations (more than {MARGIN:.0%}): on "
+        "another CPU it may not converge; scale the features, or raise max_iter"
+    )
+
+
+@contextlib.contextmanager
+def recorded_fits(monkeypatch):
+    """Record every ToyNet and MLP ``fit`` with a stopping rule in this process."""
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+    from sklearn_toynet import ToyNetClassifier, ToyNetRegressor
+
+    fits = []
+
+    def recording(fit_method):
+        @functools.wraps(fit_method)
+        def fit(self, *args, **kwargs):
+            fitted = fit_method(self, *args, **kwargs)
+            if self.tol is not None:
+                name = type(self).__name__
+                fits.append(Fit(name, self.solver, self.n_iter_, self.max_iter))
+            return fitted
+
+        return fit
+
+    with monkeypatch.context() as patch:
+        for cls in (ToyNetClassifier, ToyNetRegressor, MLPClassifier, MLPRegressor):
+            patch.setattr(cls, "fit", recording(cls.fit))
+        yield fits
+
+
 # -- stand-ins for the blocks that cannot run here ----------------------------------
 
 
@@ -247,6 +311,9 @@ def on_local_cluster(block, namespace, cluster):
         return run_script(block, namespace, source)
 
 
+GPU_ROWS = "n_samples=200_000"
+
+
 @contextlib.contextmanager
 def pytorch_on_the_cpu():
     """PyTorch, for the GPU page's blocks, run on the CPU; skipped without it."""
@@ -254,14 +321,11 @@ def pytorch_on_the_cpu():
 
 
 def on_the_cpu(block, namespace, torch):
-    """A CUDA block of array_api.rst, on CPU tensors, with small data supplied."""
-    if "X" not in namespace:
-        from sklearn.datasets import make_classification
-
-        namespace["X"], namespace["y"] = make_classification(
-            300, 10, class_sep=2.0, random_state=0
-        )
+    """A CUDA block of array_api.rst, on CPU tensors, with fewer rows."""
     source = block.code.replace('device="cuda"', 'device="cpu"')
+    if "make_classification(" in block.code:  # a GPU-sized data set: shrink it
+        assert GPU_ROWS in block.code, f"{block.where}: the stand-in expects {GPU_ROWS}"
+        source = source.replace(GPU_ROWS, "n_samples=300")
     with sklearn.config_context(array_api_dispatch=True):  # as the block's own
         return run_script(block, namespace, source)
 
@@ -329,11 +393,12 @@ def test_page_blocks_run_and_print_what_the_page_says(path, tmp_path, monkeypatc
     with (
         sklearn.config_context(),
         visible_warnings() as caught,
+        recorded_fits(monkeypatch) as fits,
         contextlib.ExitStack() as resources,
     ):
         opened = {}
         for block in page_blocks(path):
-            seen = len(caught)
+            seen, fitted = len(caught), len(fits)
             if block.not_run_reason:
                 make, run = stand_in(block)
                 if make not in opened:
@@ -348,7 +413,61 @@ def test_page_blocks_run_and_print_what_the_page_says(path, tmp_path, monkeypatc
                 f"({w.filename}, line {w.lineno})"
                 for w in caught[seen:]
             ]
+            margins = filter(None, map(converged_with_margin, fits[fitted:]))
+            problems += [f"{block.where}: {problem}" for problem in margins]
     assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_gpu_page_examples_run_pasted_into_a_fresh_python(tmp_path):
+    # The ``>>>`` examples of array_api.rst (pytest's --doctest-glob runs them
+    # too, in this process, where tests/conftest.py has set SCIPY_ARRAY_API):
+    # a reader's fresh Python has only what the page's own lines set.
+    page = ROOT / "docs" / "array_api.rst"
+    assert ">>> " in page.read_text(encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "SCIPY_ARRAY_API"}
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), env.get("PYTHONPATH")])
+    )
+    run_page = (
+        "import doctest, sys; "
+        f"result = doctest.testfile({str(page)!r}, module_relative=False, "
+        "optionflags=doctest.ELLIPSIS); "
+        "sys.exit(1 if result.failed or not result.attempted else 0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", run_page],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_fit_close_to_max_iter_is_reported():
+    edge = Fit("ToyNetClassifier", "lbfgs", n_iter=193, max_iter=200)
+    assert "193 of its max_iter=200" in converged_with_margin(edge)
+    assert converged_with_margin(Fit("ToyNetClassifier", "lbfgs", 120, 200)) is None
+
+
+def test_fits_are_recorded_inside_searches(monkeypatch):
+    from sklearn.datasets import load_iris
+    from sklearn.model_selection import GridSearchCV
+
+    from sklearn_toynet import ToyNetClassifier
+
+    X, y = load_iris(return_X_y=True)
+    net = ToyNetClassifier(solver="lbfgs", max_iter=5, random_state=0)
+    unpatched = ToyNetClassifier.fit
+    with recorded_fits(monkeypatch) as fits, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 5 iterations: a ConvergenceWarning
+        GridSearchCV(net, {"alpha": [1e-4]}, cv=2).fit(X, y)
+        ToyNetClassifier(max_iter=3, tol=None).fit(X, y)  # a fixed budget
+    assert [(fit.n_iter, fit.max_iter) for fit in fits] == [(5, 5)] * 3
+    assert all(converged_with_margin(fit) for fit in fits)
+    assert ToyNetClassifier.fit is unpatched  # the recording ends with the block
 
 
 def test_a_warning_fails_its_block():
