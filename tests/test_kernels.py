@@ -20,13 +20,35 @@ import pytest
 from scipy.special import expit
 
 from sklearn_toynet import ToyNetClassifier, _kernels
-from sklearn_toynet._activations import ACTIVATIONS
+from sklearn_toynet._activations import ACTIVATIONS, DERIVATIVES
 
-# The math each kernel must compute, in a wider float than the candidates'.
+# The math each kernel must compute, computed in float64 the plain way.
 REFERENCES = {
     "logistic": lambda z: expit(z),
     "tanh": lambda z: np.tanh(z),
+    "expm1": lambda z: np.expm1(z),
 }
+# The inputs a kernel is given: any float, but only non-positive ones to expm1.
+DOMAINS = {"expm1": lambda Z: -np.abs(Z)}
+# Where each kernel runs, with that function's own reference math.
+USES = {
+    "logistic": (ACTIVATIONS["logistic"], expit),
+    "tanh": (ACTIVATIONS["tanh"], np.tanh),
+    "expm1": (
+        ACTIVATIONS["elu"],
+        lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
+    ),
+    "softplus slope": (
+        lambda A: DERIVATIVES["softplus"](A, np.ones_like(A)),
+        lambda A: -np.expm1(-A),
+    ),
+}
+USE_CASES = [
+    (use, name, dtype)
+    for use in USES
+    for name in _kernels.candidates(use if use in REFERENCES else "expm1")
+    for dtype in (np.float32, np.float64)
+]
 KERNEL_CASES = [
     (kernel, name, dtype)
     for kernel in REFERENCES
@@ -35,14 +57,15 @@ KERNEL_CASES = [
 ]
 
 
-def extreme_inputs(dtype):
+def extreme_inputs(dtype, kernel=None):
     """A grid around 0, the saturation and overflow points, and the dtype's limits."""
     info = np.finfo(dtype)
     special = [0.0, info.tiny, info.eps, 1e-30, 0.5, 17, 20, 33, 40, 86, 88, 90]
     special += [300, 700, 708, 710, 1e10, float(info.max)]
     grid = np.concatenate([np.linspace(-50, 50, 2001), special, np.negative(special)])
     # 2-D and more than ``SMALL`` entries, as a layer's block.
-    return np.resize(grid, (8, grid.size // 8 + 1)).astype(dtype)
+    Z = np.resize(grid, (8, grid.size // 8 + 1)).astype(dtype)
+    return DOMAINS.get(kernel, lambda Z: Z)(Z)
 
 
 @pytest.fixture
@@ -54,8 +77,8 @@ def restore_choices():
         _kernels.force(kernel, saved.get(kernel))
 
 
-def assert_matches_reference(kernel, out, Z, dtype):
-    reference = REFERENCES[kernel](Z.astype(np.float64))
+def assert_matches_reference(reference_math, out, Z, dtype):
+    reference = reference_math(Z.astype(np.float64))
     assert out.dtype == dtype
     assert np.isfinite(out).all()
     # Absolute: the tanh identity rounds the sigmoid's far tail to 0, and
@@ -66,28 +89,36 @@ def assert_matches_reference(kernel, out, Z, dtype):
 
 @pytest.mark.parametrize("kernel, name, dtype", KERNEL_CASES)
 def test_candidate_computes_the_reference_math_quietly(kernel, name, dtype):
-    Z = extreme_inputs(dtype)
+    Z = extreme_inputs(dtype, kernel)
     function = _kernels.candidates(kernel)[name]
     # Overflow, division by zero or an invalid operation would raise here,
     # even ones numpy would otherwise report only as a warning.
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         out = function(Z.copy())
-    assert_matches_reference(kernel, out, Z, dtype)
+    assert_matches_reference(REFERENCES[kernel], out, Z, dtype)
 
 
-@pytest.mark.parametrize("kernel, name, dtype", KERNEL_CASES)
-def test_forced_choice_runs_in_the_activation(kernel, name, dtype, restore_choices):
+@pytest.mark.parametrize("use, name, dtype", USE_CASES)
+def test_forced_choice_runs_where_the_kernel_is_used(use, name, dtype, restore_choices):
+    kernel = use if use in REFERENCES else "expm1"
     _kernels.force(kernel, name)
+    function, reference_math = USES[use]
     Z = extreme_inputs(dtype)
+    if use == "softplus slope":  # a softplus output: positive
+        Z = np.abs(Z)
     with np.errstate(over="raise", divide="raise", invalid="raise"):
-        out = ACTIVATIONS[kernel](Z.copy())
+        out = function(Z.copy())
     assert _kernels.choices()[f"{kernel} {np.dtype(dtype)}"] == name
-    assert_matches_reference(kernel, out, Z, dtype)
+    assert_matches_reference(reference_math, out, Z, dtype)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@pytest.mark.parametrize("kernel", list(REFERENCES))
-def test_every_choice_trains_the_same_network_to_rounding(kernel, restore_choices):
+@pytest.mark.parametrize(
+    "kernel, activation", [("logistic", "logistic"), ("tanh", "tanh"), ("expm1", "elu")]
+)
+def test_every_choice_trains_the_same_network_to_rounding(
+    kernel, activation, restore_choices
+):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(400, 6))
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
@@ -96,7 +127,7 @@ def test_every_choice_trains_the_same_network_to_rounding(kernel, restore_choice
         _kernels.force(kernel, name)
         model = ToyNetClassifier(
             hidden_layer_sizes=(16,),  # batches of 200 x 16: the chosen kernel
-            activation=kernel,
+            activation=activation,
             max_iter=5,
             random_state=0,
             tol=0,
