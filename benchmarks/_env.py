@@ -69,9 +69,10 @@ def blas_line():
         if not libs:
             return "no BLAS found"
         lib = libs[0]
+    threads = lib.get("num_threads")
     return (
         f"{lib.get('internal_api')} {lib.get('version')} "
-        f"{lib.get('architecture', '')}, {lib.get('num_threads')} threads"
+        f"{lib.get('architecture', '')}, {threads} thread{'' if threads == 1 else 's'}"
     )
 
 
