@@ -1,15 +1,17 @@
 """Elementwise kernels written several ways, one picked per process for its CPU.
 
 Which way of writing an elementwise kernel is fastest depends on the CPU's SIMD
-level and on numpy's build: numpy's float64 ``tanh`` is vectorized for AVX-512
-but not for AVX2, where it is 2x slower than ``exp``; scipy's ``expit`` is not
-vectorized on either. A *kernel* here is a name with *candidates*: functions with
-the same contract (in place on a NumPy array, finite and warning-free for any
-finite input) computing the same values to rounding.
+level and on numpy's build: numpy's float64 ``tanh`` runs 6x slower with AVX2
+than with AVX-512, where it beats ``exp`` (2x slower than ``exp`` on AVX2);
+scipy's ``expit`` is vectorized for neither. A *kernel* here is a name with
+*candidates*: functions with the same contract (in place on a NumPy array,
+finite and warning-free for any finite input) computing the same values to
+rounding.
 
 :func:`choose` returns a kernel's candidate for a dtype. The first time it is
 asked, it times every candidate on a representative block (``BLOCK`` values
-drawn once, best of ``REPEATS``, about a millisecond or two in all) and keeps
+drawn once, best of ``REPEATS``: 1-3 ms per kernel and dtype on a quiet
+machine, up to 15 ms on a busy one) and keeps
 the fastest for the rest of the process. The first candidate registered is the
 default: another replaces it only when at least ``MARGIN`` faster, so
 two runs on one machine rarely pick differently.
