@@ -11,10 +11,10 @@ rounding.
 :func:`choose` returns a kernel's candidate for a dtype. The first time it is
 asked, it times every candidate on a representative block (``BLOCK`` values
 drawn once, best of ``REPEATS``: 1-3 ms per kernel and dtype on a quiet
-machine, up to 15 ms on a busy one) and keeps
-the fastest for the rest of the process. The first candidate registered is the
-default: another replaces it only when at least ``MARGIN`` faster, so
-two runs on one machine rarely pick differently.
+machine, up to 15 ms on a busy one) and keeps the fastest for the rest of the
+process. The first candidate registered is the default: another replaces it
+only when at least ``MARGIN`` faster, so two runs on one machine rarely pick
+differently.
 
 To force a choice (tests, benchmarks): :func:`force`, or the environment
 variable ``SKLEARN_TOYNET_KERNELS``, read at the first choice, e.g.
