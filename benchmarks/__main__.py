@@ -18,7 +18,7 @@ from . import (
     suite_smallcalls,
     suite_smalldata,
 )
-from ._env import blas_info, busy_warning, load_average, machine_info
+from ._env import blas_info, busy_warning, load_average, machine_info, machine_line
 from ._report import plot, results_markdown, section_markdown, summary_markdown
 from ._timing import use_clock
 
@@ -157,6 +157,7 @@ def main(argv=None):
         for name in args.only or SUITES:
             log(f"[{name}]")
             for section in SUITES[name](cfg, log):
+                section.notes.append(machine_line())
                 sections.append(section)
                 print(section_markdown(section), flush=True)
     finally:

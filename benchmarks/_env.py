@@ -18,6 +18,8 @@ ENV_VARS = (
     "OPENBLAS_NUM_THREADS",
     "OMP_NUM_THREADS",
     "MKL_NUM_THREADS",
+    "NPY_DISABLE_CPU_FEATURES",
+    "SKLEARN_TOYNET_KERNELS",
 )
 
 
@@ -30,6 +32,56 @@ def _cpu_model():
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def numpy_simd():
+    """numpy's SIMD targets: ``"baseline X86_V2; dispatched X86_V3 X86_V4"``.
+
+    "dispatched" lists the targets of numpy's build that this CPU runs (what
+    ``NPY_DISABLE_CPU_FEATURES`` turned off is not among them).
+    """
+    try:
+        from numpy._core import _multiarray_umath as umath
+    except ImportError:  # numpy < 2
+        from numpy.core import _multiarray_umath as umath
+    found = [t for t in umath.__cpu_dispatch__ if umath.__cpu_features__.get(t)]
+    baseline = " ".join(umath.__cpu_baseline__) or "none"
+    return f"baseline {baseline}; dispatched {' '.join(found) or 'none'}"
+
+
+def kernel_choices():
+    """The kernels ToyNet picked in this process so far: ``"logistic float64=exp"``."""
+    if not C.have_toynet():
+        return "ToyNet not importable"
+    from sklearn_toynet import _kernels
+
+    picked = _kernels.choices()
+    return ", ".join(f"{k}={v}" for k, v in sorted(picked.items())) or "none yet"
+
+
+def blas_line():
+    """numpy's BLAS as one phrase: library, kernel architecture, threads."""
+    for lib in threadpool_info():
+        if lib.get("user_api") == "blas" and "numpy" in lib.get("filepath", ""):
+            break
+    else:
+        libs = [lib for lib in threadpool_info() if lib.get("user_api") == "blas"]
+        if not libs:
+            return "no BLAS found"
+        lib = libs[0]
+    threads = lib.get("num_threads")
+    return (
+        f"{lib.get('internal_api')} {lib.get('version')} "
+        f"{lib.get('architecture', '')}, {threads} thread{'' if threads == 1 else 's'}"
+    )
+
+
+def machine_line():
+    """Where a section's numbers come from, in one line beside its table."""
+    return (
+        f"Measured on: {_cpu_model()}; numpy SIMD {numpy_simd()}; "
+        f"BLAS {blas_line()}; ToyNet kernels: {kernel_choices()}."
+    )
 
 
 def _git_commit(repo):
@@ -58,6 +110,7 @@ def machine_info(repo):
         "numpy": np.__version__,
         "scipy": scipy.__version__,
         "scikit-learn": sklearn.__version__,
+        "numpy SIMD": numpy_simd(),
         "git commit": _git_commit(repo),
     }
     if C.have_toynet():
@@ -66,6 +119,7 @@ def machine_info(repo):
         info["sklearn_toynet"] = getattr(sklearn_toynet, "__version__", "unknown")
     else:
         info["sklearn_toynet"] = f"not importable ({C.TOYNET_IMPORT_ERROR})"
+    info["ToyNet kernels (chosen by timing)"] = kernel_choices()
     for var in ENV_VARS:
         if var in os.environ:
             info[var] = os.environ[var]

@@ -17,9 +17,10 @@ import numpy as np
 from scipy.special import erfc, expit
 
 from ._array_api import is_numpy, namespace
+from ._kernels import candidate, choose
 
-# Below this many entries, scipy's expit (one ufunc call) is faster than the tanh
-# identity (four calls and a tail fix); above it, the identity is 2x faster.
+# Below this many entries, scipy's expit (one ufunc call) beats the forms of
+# several calls below, whatever the CPU: the blog's 4 x 4 block takes it.
 SMALL = 1024
 
 
@@ -31,21 +32,64 @@ def identity(Z):
 def logistic(Z):
     """Sigmoid ``1 / (1 + exp(-Z))`` of a hidden layer, in place.
 
-    Large blocks go through the identity ``sigmoid(z) = (1 + tanh(z / 2)) / 2``:
-    ``tanh`` saturates instead of overflowing, so no input raises a
-    RuntimeWarning, and it is 2x faster than ``scipy.special.expit`` on a
-    200 x 100 block (see benchmarks/). It rounds values below about 1e-16 to 0,
-    which a hidden unit never notices; the output layer uses
-    :func:`exact_logistic`.
+    Three ways of writing it give the same values to rounding; which is fastest
+    depends on the CPU (numpy's ``tanh`` and ``exp`` are vectorized for some SIMD
+    levels, scipy's ``expit`` for none), so ``_kernels`` times them once per
+    process and dtype. None overflows or warns for any finite input.
     """
     if Z.size < SMALL:
-        # One call beats the four below on small blocks (the blog's 4 x 4).
         return expit(Z, out=Z)
+    return choose("logistic", Z.dtype)(Z)
+
+
+# The first candidate is the default, kept unless another is clearly faster:
+# the exp form is never far from the fastest (at worst 2x, float32 on AVX-512,
+# where the tanh identity wins), the others are on some CPU (tanh: 2x slower in
+# float64 on AVX2; expit: 2-5x slower in float32 anywhere).
+@candidate("logistic", "exp")
+def _logistic_exp(Z):
+    """``1 / (1 + exp(-Z))``, with ``-Z`` capped where ``exp`` stays finite.
+
+    Below the cap (about -708 in float64, -86 in float32) the sigmoid is under
+    the smallest normal float: it gives that instead of a smaller number.
+    """
+    np.negative(Z, out=Z)
+    np.minimum(Z, _exp_limit(Z.dtype), out=Z)
+    np.exp(Z, out=Z)
+    Z += 1
+    return np.reciprocal(Z, out=Z)
+
+
+@candidate("logistic", "tanh")
+def _logistic_tanh(Z):
+    """``(1 + tanh(Z / 2)) / 2``: ``tanh`` saturates instead of overflowing.
+
+    Rounds values below about 1e-16 (1e-8 in float32) to 0, which a hidden unit
+    never notices; the output layer uses :func:`exact_logistic`.
+    """
     Z *= 0.5
     np.tanh(Z, out=Z)
     Z *= 0.5
     Z += 0.5
     return Z
+
+
+@candidate("logistic", "expit")
+def _logistic_expit(Z):
+    """scipy's ``expit``: one call, not vectorized."""
+    return expit(Z, out=Z)
+
+
+_EXP_LIMITS = {}  # dtype -> the limit of ``_exp_limit``, computed once
+
+
+def _exp_limit(dtype):
+    """A whole ``x`` with ``1 / (1 + exp(x))`` still a normal float of ``dtype``."""
+    limit = _EXP_LIMITS.get(dtype)
+    if limit is None:
+        tiny = np.finfo(dtype).smallest_normal
+        limit = _EXP_LIMITS[dtype] = float(np.floor(-np.log(tiny)) - 1)
+    return limit
 
 
 def exact_logistic(Z):
@@ -58,8 +102,40 @@ def exact_logistic(Z):
 
 
 def tanh(Z):
-    """Hyperbolic tangent, in place."""
+    """Hyperbolic tangent, in place.
+
+    numpy's ``tanh``, or ``1 - 2 / (1 + exp(2 Z))`` where ``exp`` is faster
+    (float64 on AVX2): ``_kernels`` times them once per process and dtype.
+    """
+    if Z.size < SMALL:
+        return np.tanh(Z, out=Z)
+    return choose("tanh", Z.dtype)(Z)
+
+
+@candidate("tanh", "tanh")
+def _tanh_numpy(Z):
+    """numpy's ``tanh``: exact to the last digit, vectorized on some CPUs only."""
     return np.tanh(Z, out=Z)
+
+
+#: ``tanh`` is +-1 to rounding beyond ``|Z| = 32``, in float32 and float64.
+TANH_SATURATION = 32.0
+
+
+@candidate("tanh", "exp")
+def _tanh_exp(Z):
+    """``1 - 2 / (1 + exp(2 Z))``, ``Z`` clipped where ``tanh`` is +-1 anyway.
+
+    Exact to rounding in absolute terms (near 0 the relative error is larger,
+    as for any difference of two numbers near 1).
+    """
+    np.clip(Z, -TANH_SATURATION, TANH_SATURATION, out=Z)
+    Z *= 2
+    np.exp(Z, out=Z)
+    Z += 1
+    np.divide(-2, Z, out=Z)
+    Z += 1
+    return Z
 
 
 def relu(Z):
@@ -95,6 +171,32 @@ def exp(Z):
     return np.exp(Z, out=Z)
 
 
+def expm1_of_nonpositive(X):
+    """``exp(X) - 1`` of ``X <= 0``, in place: "elu" and softplus's slope.
+
+    numpy's ``expm1`` (exact near 0) or ``exp`` then ``- 1`` (the same to
+    rounding in absolute terms): numpy's ``expm1`` has no AVX2 loop, where it
+    is up to 7x slower. ``_kernels`` times them once per process and dtype.
+    """
+    if X.size < SMALL:
+        return np.expm1(X, out=X)
+    return choose("expm1", X.dtype)(X)
+
+
+@candidate("expm1", "expm1")
+def _expm1_numpy(X):
+    """numpy's ``expm1``: exact near 0, vectorized on some CPUs only."""
+    return np.expm1(X, out=X)
+
+
+@candidate("expm1", "exp")
+def _expm1_exp(X):
+    """``exp(X) - 1``; for ``X <= 0``, ``exp`` lies in [0, 1]: nothing overflows."""
+    np.exp(X, out=X)
+    X -= 1
+    return X
+
+
 LEAKY_SLOPE = 0.01  # leaky_relu's slope for negative inputs
 ELU_ALPHA = 1.0  # elu's limit -alpha for large negative inputs
 GELU_CUTOFF = 40.0  # beyond it, the normal density z * phi(z) is 0 in any float
@@ -107,8 +209,7 @@ def leaky_relu(Z):
 
 def elu(Z):
     """Exponential linear unit: ``Z`` if positive, else ``exp(Z) - 1``, in place."""
-    negative = np.minimum(Z, 0)
-    np.expm1(negative, out=negative)  # exact near 0, -1 far below
+    negative = expm1_of_nonpositive(np.minimum(Z, 0))  # -1 far below 0
     negative *= ELU_ALPHA
     np.maximum(Z, 0, out=Z)
     Z += negative
@@ -228,8 +329,8 @@ def elu_derivative(A, delta):
 
 
 def softplus_derivative(A, delta):
-    """dA/dZ = sigmoid(Z) = ``1 - exp(-A)``, exact for tiny ``A`` too."""
-    slope = np.expm1(-A)
+    """dA/dZ = sigmoid(Z) = ``1 - exp(-A)`` (``A``, a softplus, is positive)."""
+    slope = expm1_of_nonpositive(np.negative(A))
     np.negative(slope, out=slope)
     delta *= slope
     return delta

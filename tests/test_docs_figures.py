@@ -49,7 +49,12 @@ class Figure:
 
 
 FIGURES = [
-    Figure("README.md", r"`benchmarks/RESULTS.md`, (\d+) cores", "Machine", "CPUs"),
+    Figure(
+        "README.md",
+        r"`benchmarks/RESULTS.md`, on an? [^,]+ CPU, (\d+) cores",
+        "Machine",
+        "CPUs",
+    ),
     Figure(
         "README.md",
         r"an L-BFGS fit on digits in (\S+)x MLP's time",
@@ -237,6 +242,19 @@ def test_no_figure_is_left_unchecked():
                 unchecked.append(f"{path.name}: {match.group()!r} in ...{context}...")
     assert not unchecked, "figures without an entry in FIGURES:\n" + "\n".join(
         unchecked
+    )
+
+
+def test_readme_names_the_cpu_its_figures_come_from(results):
+    (machine,) = [t for t in results if t.title == "Machine" and t.head == ["", ""]]
+    (cpu,) = [value for key, value, *_ in machine.rows if key == "CPU"]
+    quoted = re.search(
+        r"`benchmarks/RESULTS.md`, on an? (.+?) CPU,", page_text("README.md")
+    )
+    assert quoted, "README.md does not say which CPU its figures come from"
+    assert quoted.group(1) == cpu, (
+        f"README.md says its figures come from {quoted.group(1)!r}; "
+        f"RESULTS.md was measured on {cpu!r}"
     )
 
 
