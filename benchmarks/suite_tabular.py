@@ -88,7 +88,8 @@ class CategoryDtypes(TransformerMixin, BaseEstimator):
 
         X = X.copy()
         for c, categories in self.categories_.items():
-            X[c] = X[c].astype(pd.CategoricalDtype(categories))
+            known = X[c].where(X[c].isin(categories))  # unseen -> missing
+            X[c] = known.astype(pd.CategoricalDtype(categories))
         return X
 
 
