@@ -560,6 +560,7 @@ def plot_error_vs_time(aggregate, path):
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import ScalarFormatter
     except ImportError:
         return "matplotlib is not installed: no tabular plot written"
     points = [
@@ -575,6 +576,8 @@ def plot_error_vs_time(aggregate, path):
         ax.annotate(label, (seconds, value), textcoords="offset points", xytext=(5, 4))
     ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(ScalarFormatter())  # 2, 20, 200; not 2x10^1
+    ax.margins(0.2)  # room for the labels beside the outermost points
     ax.set_xlabel("CPU seconds to fit every table once (log scale)")
     ax.set_ylabel("error relative to MLP's (shifted geometric mean)")
     ax.set_title(aggregate.title.split(", ", 1)[-1], fontsize=8)
