@@ -356,7 +356,7 @@ def _plan(cfg):
         notes.append(f"variants skipped: {TABULAR} {availability(TABULAR)}")
         variants = []
     for _, params in variants:
-        for cls in _toynet_tabular():
+        for cls in _CLASSES[TABULAR]():
             cls().set_params(**params)  # a bad parameter fails here, not mid-run
     contenders += [(label, TABULAR, params) for label, params in variants]
     for label, params in variants:

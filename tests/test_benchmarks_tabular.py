@@ -164,3 +164,97 @@ def test_command_line_writes_its_own_report_and_leaves_results_md(tmp_path):
     assert "### Epoch time" not in report
     assert (tmp_path / "tabular.png").stat().st_size > 0
     assert (ROOT / "benchmarks" / "RESULTS.md").read_bytes() == recorded
+
+
+# -- the tabular pair's rows, with a stand-in for it -----------------------------
+
+
+def _stand_in_table(monkeypatch):
+    """Every table loads as one small synthetic classification DataFrame."""
+    pd = pytest.importorskip("pandas", reason="the harness hands out DataFrames")
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(120, 3)), columns=["a", "b", "c"])
+    y = np.where(X["a"] + 0.3 * rng.normal(size=120) > 0, "yes", "no")
+    monkeypatch.setattr(S.T, "load", lambda table: (X, y))
+
+
+def test_variant_rows_fit_the_tabular_pair_with_their_parameters(monkeypatch):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    depths = []
+
+    class Recorder(HistGradientBoostingClassifier):
+        def fit(self, X, y):
+            depths.append(self.max_depth)
+            return super().fit(X, y)
+
+    _stand_in_table(monkeypatch)
+    monkeypatch.setitem(S._CLASSES, S.TABULAR, lambda: (Recorder, Recorder))
+    cfg = {
+        "tabular_sets": ["penguins"],
+        "tabular_splits": 2,
+        "tabular_contenders": [S.TABULAR, S.MLP],
+        "tabular_variants": [("shallow", {"max_depth": 2})],
+    }
+    results, notes, tables, labels = S.measure(cfg, log=lambda msg: None)
+    assert labels == [S.TABULAR, S.MLP, "shallow"]
+    assert depths == [None, 2, None, 2]  # split by split: the pair, then the variant
+    assert any("variant shallow" in note and "max_depth=2" in note for note in notes)
+    agg = S.sections(results, notes, tables, labels, cfg)[-1]
+    checks = {row.case: [c.name for c in row.checks] for row in agg.rows}
+    assert checks[S.TABULAR] == ["vs MLP", "vs HGB"]  # not every table: no count
+    assert checks["shallow"] == checks[S.MLP] == []
+
+
+def test_variant_with_an_unknown_parameter_fails_before_any_fit(monkeypatch):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    _stand_in_table(monkeypatch)
+    monkeypatch.setitem(
+        S._CLASSES,
+        S.TABULAR,
+        lambda: (HistGradientBoostingClassifier, HistGradientBoostingClassifier),
+    )
+    cfg = {"tabular_sets": ["penguins"], "tabular_variants": [("x", {"nope": 1})]}
+    with pytest.raises(ValueError, match="nope"):
+        S.measure(cfg, log=pytest.fail)  # log: no fit may start
+
+
+def test_missing_tabular_pair_is_a_note_not_a_crash(monkeypatch):
+    def unavailable():
+        raise ImportError("no ToyNetTabularClassifier here")
+
+    _stand_in_table(monkeypatch)
+    monkeypatch.setitem(S._CLASSES, S.TABULAR, unavailable)
+    cfg = {
+        "tabular_sets": ["penguins"],
+        "tabular_splits": 1,
+        "tabular_contenders": [S.TABULAR, S.MLP],
+        "tabular_variants": [("shallow", {"max_depth": 2})],
+    }
+    results, notes, tables, labels = S.measure(cfg, log=lambda msg: None)
+    assert labels == [S.MLP]
+    assert any(note.startswith(f"{S.TABULAR} skipped") for note in notes)
+    assert any(note.startswith("variants skipped") for note in notes)
+
+
+def test_a_contender_failing_on_a_table_is_left_out_of_the_aggregate(monkeypatch):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    class Broken(HistGradientBoostingClassifier):
+        def fit(self, X, y):
+            raise ValueError("broken on purpose")
+
+    _stand_in_table(monkeypatch)
+    monkeypatch.setitem(S._CLASSES, S.TABULAR, lambda: (Broken, Broken))
+    cfg = {
+        "tabular_sets": ["penguins", "OJ"],
+        "tabular_splits": 2,
+        "tabular_contenders": [S.TABULAR, S.MLP],
+    }
+    results, notes, tables, labels = S.measure(cfg, log=lambda msg: None)
+    assert results[S.TABULAR] == {}
+    assert sum("broken on purpose" in note for note in notes) == 2  # once a table
+    agg = S.sections(results, notes, tables, labels, cfg)[-1]
+    row = next(row for row in agg.rows if row.case == S.TABULAR)
+    assert row.values["error / MLP"] is None
