@@ -1,4 +1,9 @@
-"""Entry point: ``python -m benchmarks [--quick] [--only SUITE ...]``."""
+"""Entry point: ``python -m benchmarks [SUITE ...] [--quick] [--only SUITE ...]``.
+
+``python -m benchmarks tabular [--sets ...] [--variant NAME=p=v,...]`` runs the
+real-table suite alone (see README.md); it writes to ``benchmarks/_tabular/``
+so the other suites' RESULTS.md is left as it is.
+"""
 
 import argparse
 import os
@@ -17,6 +22,7 @@ from . import (
     suite_small,
     suite_smallcalls,
     suite_smalldata,
+    suite_tabular,
 )
 from ._env import blas_info, busy_warning, load_average, machine_info, machine_line
 from ._report import plot, results_markdown, section_markdown, summary_markdown
@@ -55,6 +61,12 @@ FULL = {
     "arrays_epochs": 1,
     "arrays_hidden": [(100,), (256, 256)],
     "arrays_predict_n": 100_000,
+    # Real tables (suite_tabular): every table, every installed contender.
+    "tabular_sets": None,
+    "tabular_splits": 3,
+    "tabular_max_train": suite_tabular.DEFAULT_MAX_TRAIN,
+    "tabular_contenders": None,
+    "tabular_variants": [],
 }
 
 QUICK = {
@@ -79,6 +91,8 @@ QUICK = {
     "arrays_n": 10_000,
     "arrays_n_gpu": 200_000,
     "arrays_predict_n": 20_000,
+    "tabular_sets": suite_tabular.QUICK_SETS,
+    "tabular_splits": 1,
 }
 
 SUITES = {
@@ -91,11 +105,22 @@ SUITES = {
     "smalldata": suite_smalldata.run,  # small fits, threads, the gallery's search
     "smallcalls": suite_smallcalls.run,  # 1-row / 100-row calls, partial_fit
     "arrays": suite_arrays.run,  # NumPy vs PyTorch tensors (CPU, CUDA if present)
+    "tabular": suite_tabular.run,  # real tables at defaults: error, CPU fit time
 }
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "suites",
+        nargs="*",
+        metavar="SUITE",
+        help=f"run only these suites, as --only does ({', '.join(SUITES)})",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="small sizes, few repeats (< 1 min)"
     )
@@ -123,14 +148,81 @@ def main(argv=None):
         type=int,
         help="limit BLAS threads for the whole run (threadpoolctl; default: leave)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="limit every thread pool, BLAS and OpenMP, for the whole run "
+        "(threadpoolctl; default: leave)",
+    )
+    tab = parser.add_argument_group("tabular suite")
+    tab.add_argument(
+        "--sets",
+        nargs="+",
+        metavar="TABLE",
+        help="only these tables (default: all 18; --quick: "
+        f"{' '.join(suite_tabular.QUICK_SETS)})",
+    )
+    tab.add_argument(
+        "--splits", type=int, help="random 75/25 splits per table (default 3)"
+    )
+    tab.add_argument(
+        "--max-train",
+        type=int,
+        help="cap on training rows (default 3,000); above it, only the tables "
+        "with more training rows than 3,000 run unless --sets names them",
+    )
+    tab.add_argument(
+        "--contenders",
+        nargs="+",
+        metavar="NAME",
+        help=f"only these contenders ({', '.join(suite_tabular.CONTENDERS)})",
+    )
+    tab.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=PARAM=VALUE[,PARAM=VALUE]",
+        help="add a row of the tabular pair with these parameters (set_params; "
+        "values are Python literals); repeatable",
+    )
     args = parser.parse_args(argv)
+    only = list(args.only or []) + list(args.suites)
+    unknown = [name for name in only if name not in SUITES]
+    if unknown:
+        parser.error(f"unknown suites {unknown}; choose from {list(SUITES)}")
+    try:
+        variants = [suite_tabular.parse_variant(v) for v in args.variant]
+    except ValueError as exc:
+        parser.error(str(exc))
 
     cfg = dict(QUICK if args.quick else FULL)
     if args.repeats:
         cfg["repeats"] = args.repeats
+    if args.splits:
+        cfg["tabular_splits"] = args.splits
+    if args.contenders:
+        cfg["tabular_contenders"] = args.contenders
+    cfg["tabular_variants"] = variants
+    if args.max_train:
+        cfg["tabular_max_train"] = args.max_train
+        if not args.sets and args.max_train > suite_tabular.DEFAULT_MAX_TRAIN:
+            cfg["tabular_sets"] = suite_tabular.sets_above(
+                suite_tabular.DEFAULT_MAX_TRAIN, cfg["tabular_sets"]
+            )
+    if args.sets:
+        cfg["tabular_sets"] = args.sets
     if args.blas_threads or args.clock == "cpu":
         cfg["threads_case"] = None  # 1 vs 2 threads needs wall time, no limit
-    out_dir = args.out_dir or (os.path.join(HERE, "_quick") if args.quick else HERE)
+    if args.out_dir:
+        out_dir = args.out_dir
+    elif args.quick:
+        out_dir = os.path.join(HERE, "_quick")
+    elif only == ["tabular"]:
+        # The tabular suite alone (ablations, a 10,000-row run) leaves the
+        # recorded RESULTS.md, every other suite's, as it is.
+        out_dir = os.path.join(HERE, "_tabular")
+    else:
+        out_dir = HERE
     command = (
         "python -m benchmarks"
         + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
@@ -149,12 +241,14 @@ def main(argv=None):
         log("WARNING: " + busy_warning(load_before))
     use_clock(args.clock)
     limits = None
-    if args.blas_threads:
+    if args.threads:
+        limits = threadpool_limits(args.threads)
+    elif args.blas_threads:
         limits = threadpool_limits(args.blas_threads, user_api="blas")
     start = time.perf_counter()
     sections = []
     try:
-        for name in args.only or SUITES:
+        for name in only or SUITES:
             log(f"[{name}]")
             for section in SUITES[name](cfg, log):
                 section.notes.append(machine_line())
@@ -167,7 +261,9 @@ def main(argv=None):
     print(summary_markdown(sections))
 
     info = machine_info(REPO)
-    if args.blas_threads:
+    if args.threads:
+        info["every thread pool limited to (--threads)"] = args.threads
+    elif args.blas_threads:
         info["BLAS threads limited to (--blas-threads)"] = args.blas_threads
     info["clock (--clock)"] = args.clock
     load_after = load_average()
@@ -191,6 +287,9 @@ def main(argv=None):
     log(f"results written to {results} ({elapsed:.0f} s)")
     if not args.no_plot:
         log(plot(sections, os.path.join(out_dir, "results.png")))
+        if "tabular" in (only or SUITES):
+            tabular_png = os.path.join(out_dir, "tabular.png")
+            log(suite_tabular.plot_error_vs_time(sections, tabular_png))
 
 
 if __name__ == "__main__":
