@@ -431,3 +431,27 @@ def serving_table(text):
         if match:
             out.append("| " + " | ".join([match[1], *(row[j] for j in keep)]) + " |")
     return "\n".join(out) + "\n" if len(out) > 2 else None
+
+
+# -- the Tables page's comparison and ablation -----------------------------------------
+
+
+def tabular_table(text):
+    """The tabular suite's aggregate table (every contender and variant), or None.
+
+    Markdown with the report's own title as a caption line, as written by
+    ``benchmarks/suite_tabular.py``: error relative to MLP's, tables better than
+    HistGradientBoosting, CPU fit seconds.
+    """
+    found = [t for t in tables(text) if (t.title or "").startswith("Tables: aggregate")]
+    if not found:
+        return None
+    table = found[0]
+    out = [
+        f"**{table.title}**",
+        "",
+        "| " + " | ".join(table.head) + " |",
+        "|---" + "|---:" * (len(table.head) - 1) + "|",
+    ]
+    out += ["| " + " | ".join(row) + " |" for row in table.rows]
+    return "\n".join(out) + "\n"

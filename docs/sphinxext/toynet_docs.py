@@ -28,7 +28,13 @@ import re
 import shutil
 from pathlib import Path
 
-from toynet_benchmarks import _escape, markdown_to_rst, readers_results, serving_table
+from toynet_benchmarks import (
+    _escape,
+    markdown_to_rst,
+    readers_results,
+    serving_table,
+    tabular_table,
+)
 from toynet_checks import (
     SourceLines,
     check_example_output,
@@ -108,6 +114,7 @@ def write_benchmarks(app=None):
             )
     _write_if_changed(target, body)
     write_serving(results)
+    write_tabular(results, folder / "tabular.png")
 
 
 def write_serving(results):
@@ -126,6 +133,33 @@ def write_serving(results):
     else:
         body = markdown_to_rst(table)
     _write_if_changed(GENERATED / "serving.inc", body)
+
+
+def write_tabular(results, plot):
+    """Write ``_generated/tabular.inc``: the Tables page's comparison, and its plot."""
+    table = (
+        tabular_table(results.read_text(encoding="utf-8"))
+        if results.is_file()
+        else None
+    )
+    if table is None:
+        body = (
+            ".. note::\n\n"
+            "   No tabular results were found in ``benchmarks/RESULTS.md``\n"
+            "   when these pages were built: run ``python -m benchmarks``.\n"
+        )
+    else:
+        body = markdown_to_rst(table)
+        if plot.is_file():
+            shutil.copyfile(plot, GENERATED / "tabular.png")
+            body += (
+                "\n.. figure:: /_generated/tabular.png\n"
+                "   :alt: test error against fit time on the development tables\n"
+                "   :width: 100%\n\n"
+                "   Each contender's aggregate error relative to MLP's against its\n"
+                "   CPU fit seconds (every table fitted once): lower left is better.\n"
+            )
+    _write_if_changed(GENERATED / "tabular.inc", body)
 
 
 # -- API coverage -------------------------------------------------------------------
