@@ -6,9 +6,12 @@ and the encoder's fitted attributes. The graph computes what
 float64 whatever the model's precision (its output is then cast to the
 graph's dtype, as ``encode`` writes into an array of that dtype):
 
-- the numeric columns, as one block: ``(x - center) / scale``, missing (NaN)
-  set to 0, then smoothly clipped, ``c u / sqrt(1 + u**2)`` with ``u = z / c``
-  capped before it is squared; then the 0/1 missing-value indicators;
+- the numeric columns, as one block: with ``numeric_scaling="robust"``,
+  ``(x - center) / scale``, missing (NaN) set to 0, then smoothly clipped,
+  ``c u / sqrt(1 + u**2)`` with ``u = z / c`` capped before it is squared;
+  with "quantile", missing set to ``center``, then each column's
+  piecewise-linear map on its knots (``knots_``), every column at once on
+  knots padded to one length; then the 0/1 missing-value indicators;
 - each categorical column: each row's row of the column's lookup table
   (``category_tables_``: the categories' rows, then missing, then unseen),
   gathered from the table.
@@ -156,23 +159,19 @@ def _smooth_clip(g, Z, c):
 def _numeric(g, columns, encoder, numeric, dtype):
     """The numeric block and its indicators, as :meth:`TableEncoder.encode`.
 
-    Unclipped values are bounded by ``dtype``'s (the model's) largest, as the
-    encoder bounds them by its output dtype's.
-
-    ``_scaled`` is the one place that maps a raw value to its scaled value:
-    another map of the raw values (a piecewise-linear one, ``np.interp`` on
-    fitted knots per column) would take its place, missing values and
-    clipping unchanged.
+    Robust scaling: unclipped values are bounded by ``dtype``'s (the model's)
+    largest, as the encoder bounds them by its output dtype's. Quantile
+    scaling: missing values imputed at ``center_``, then each column's
+    piecewise-linear map (:func:`_piecewise_linear`), whose values are within
+    the knots' scores; ``numeric_clip`` does not apply.
     """
     A = columns.block(numeric, to=TensorProto.DOUBLE)
     missing = g.op("IsNaN", A)
-    Z = _scaled(g, A, encoder)
-    Z = g.op("Where", missing, g.const(0.0), Z)
-    if encoder.numeric_clip is None:
-        largest = float(np.finfo(dtype).max)
-        Z = g.op("Min", g.op("Max", Z, g.const(-largest)), g.const(largest))
+    if encoder.numeric_scaling == "quantile":
+        A = g.op("Where", missing, g.const(encoder.center_), A)
+        Z = _piecewise_linear(g, A, encoder.knots_)
     else:
-        Z = _smooth_clip(g, Z, float(encoder.numeric_clip))
+        Z = _robust(g, A, missing, encoder, dtype)
     parts = [Z]
     indicators = np.flatnonzero(encoder.missing_indicators_)
     if indicators.size:
@@ -181,11 +180,97 @@ def _numeric(g, columns, encoder, numeric, dtype):
     return parts
 
 
-def _scaled(g, A, encoder):
-    """Robust scaling: ``(A - center_) / scale_``, column by column."""
-    return g.op(
-        "Div", g.op("Sub", A, g.const(encoder.center_)), g.const(encoder.scale_)
-    )
+def _robust(g, A, missing, encoder, dtype):
+    """``(A - center_) / scale_``, missing set to 0, then clipped."""
+    Z = g.op("Div", g.op("Sub", A, g.const(encoder.center_)), g.const(encoder.scale_))
+    Z = g.op("Where", missing, g.const(0.0), Z)
+    if encoder.numeric_clip is None:
+        largest = float(np.finfo(dtype).max)
+        return g.op("Min", g.op("Max", Z, g.const(-largest)), g.const(largest))
+    return _smooth_clip(g, Z, float(encoder.numeric_clip))
+
+
+def _segment_tables(knots):
+    """The knots of every column as flat tables of segments, and their layout.
+
+    Returns ``(thresholds, tables, n_segments)``. Each column has
+    ``n_segments`` segments (its knots padded by repeating the last, to one
+    length for all columns); segment ``j`` of column ``c`` is entry
+    ``c * n_segments + j`` of each table in ``tables``: ``scale`` (1, or 0.5
+    where the segment's length overflows: halved, the distance between huge
+    knots of opposite signs fits), ``start`` (its first knot, times
+    ``scale``), ``span`` (its length, times ``scale``; 1 for a zero length),
+    ``below``, ``rise`` and ``above`` (the scores at its ends and their
+    difference), each as the encoder's ``_piecewise_linear`` computes them.
+    ``thresholds`` (``[n_columns, n_segments - 1]``) are each column's
+    interior knots, padded with +inf: the number of them that ``x`` is at or
+    above is its segment.
+    """
+    n_columns = len(knots)
+    width = max(max(xs.size for xs, _ in knots), 2)
+    n_segments = width - 1
+    XS, YS = np.empty((n_columns, width)), np.empty((n_columns, width))
+    thresholds = np.full((n_columns, n_segments - 1), np.inf)
+    for c, (xs, ys) in enumerate(knots):
+        XS[c, : xs.size], XS[c, xs.size :] = xs, xs[-1]
+        YS[c, : ys.size], YS[c, ys.size :] = ys, ys[-1]
+        thresholds[c, : max(xs.size - 2, 0)] = xs[1:-1]
+    lo, hi = XS[:, :-1], XS[:, 1:]
+    with np.errstate(over="ignore"):
+        scale = np.where(np.isfinite(hi - lo), 1.0, 0.5)
+    start = lo * scale
+    span = hi * scale - start
+    span[span == 0.0] = 1.0
+    below, above = YS[:, :-1], YS[:, 1:]
+    tables = {
+        "scale": scale,
+        "start": start,
+        "span": span,
+        "below": below,
+        "rise": above - below,
+        "above": above,
+    }
+    return thresholds, {k: v.ravel() for k, v in tables.items()}, n_segments
+
+
+def _piecewise_linear(g, A, knots):
+    """Column ``c`` of ``A`` mapped by ``np.interp(A[:, c], *knots[c])``.
+
+    As the encoder's ``_piecewise_linear``, operation for operation, in
+    float64: ``x`` clamped to its column's first and last knots; its segment
+    ``k``, the number of interior knots it is at or above; then ``t = (x -
+    start) / span`` (scaled, see :func:`_segment_tables`) within ``[0, 1]``
+    and ``min(below + t * rise, above)``, the segment's entries gathered for
+    every row and column at once. A column of one knot has one segment of
+    scores 0: it encodes as 0.
+    """
+    n_columns = len(knots)
+    first = np.array([xs[0] for xs, _ in knots])
+    last = np.array([xs[-1] for xs, _ in knots])
+    X = g.op("Min", g.op("Max", A, g.const(first)), g.const(last))
+    thresholds, tables, n_segments = _segment_tables(knots)
+    # Entry of each column's first segment in the flat tables.
+    index = g.const(np.arange(n_columns).reshape(1, -1) * n_segments, dtype=np.int64)
+    if thresholds.shape[1]:
+        # [N, C, 1] against [C, n_segments - 1]: x >= knot (x is never NaN
+        # here), counted by a product with ones. (GreaterOrEqual needs
+        # opset 12 and ReduceSum's axes changed form at opset 13.)
+        X3 = g.op("Reshape", X, g.const([0, n_columns, 1], dtype=np.int64))
+        above = g.op("Not", g.op("Less", X3, g.const(thresholds)))
+        ones = g.const(np.ones((thresholds.shape[1], 1)))
+        k = g.op("MatMul", g.op("Cast", above, to=TensorProto.DOUBLE), ones)
+        k = g.op("Reshape", k, g.const([-1, n_columns], dtype=np.int64))
+        index = g.op("Add", g.op("Cast", k, to=TensorProto.INT64), index)
+
+    def gathered(name):
+        return g.op("Gather", g.const(tables[name]), index, axis=0)
+
+    if (tables["scale"] != 1.0).any():
+        X = g.op("Mul", X, gathered("scale"))
+    T = g.op("Div", g.op("Sub", X, gathered("start")), gathered("span"))
+    T = g.op("Min", g.op("Max", T, g.const(0.0)), g.const(1.0))
+    Z = g.op("Add", gathered("below"), g.op("Mul", T, gathered("rise")))
+    return g.op("Min", Z, gathered("above"))
 
 
 def _category_rows(g, X, kind, categories):
