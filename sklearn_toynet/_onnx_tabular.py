@@ -191,37 +191,37 @@ def _robust(g, A, missing, encoder, dtype):
 
 
 def _segment_tables(knots):
-    """The knots of every column as flat tables of segments, and their layout.
+    """The knots of every column as tables of segments, a column each.
 
-    Returns ``(thresholds, tables, n_segments)``. Each column has
-    ``n_segments`` segments (its knots padded by repeating the last, to one
-    length for all columns); segment ``j`` of column ``c`` is entry
-    ``c * n_segments + j`` of each table in ``tables``: ``scale`` (1, or 0.5
-    where the segment's length overflows: halved, the distance between huge
-    knots of opposite signs fits), ``start`` (its first knot, times
-    ``scale``), ``span`` (its length, times ``scale``; 1 for a zero length),
-    ``below``, ``rise`` and ``above`` (the scores at its ends and their
-    difference), each as the encoder's ``_piecewise_linear`` computes them.
-    ``thresholds`` (``[n_columns, n_segments - 1]``) are each column's
-    interior knots, padded with +inf: the number of them that ``x`` is at or
-    above is its segment.
+    Returns ``(thresholds, tables)``. Every column has the same number of
+    segments (its knots padded by repeating the last, to one length for all
+    columns); row ``j``, column ``c`` of each ``[n_segments, n_columns]``
+    table in ``tables`` describes segment ``j`` of column ``c``: ``scale``
+    (1, or 0.5 where the segment's length overflows: halved, the distance
+    between huge knots of opposite signs fits), ``start`` (its first knot,
+    times ``scale``), ``span`` (its length, times ``scale``; 1 for a zero
+    length), ``below``, ``rise`` and ``above`` (the scores at its ends and
+    their difference), each as the encoder's ``_piecewise_linear`` computes
+    them. ``thresholds`` (``[2**d - 1, n_columns]``, the fewest rows that
+    hold ``n_segments - 1``) are each column's interior knots, padded with
+    +inf: the number of them that ``x`` is at or above is its segment.
     """
     n_columns = len(knots)
     width = max(max(xs.size for xs, _ in knots), 2)
-    n_segments = width - 1
-    XS, YS = np.empty((n_columns, width)), np.empty((n_columns, width))
-    thresholds = np.full((n_columns, n_segments - 1), np.inf)
+    XS, YS = np.empty((width, n_columns)), np.empty((width, n_columns))
+    size = 2 ** (width - 2).bit_length() - 1
+    thresholds = np.full((size, n_columns), np.inf)
     for c, (xs, ys) in enumerate(knots):
-        XS[c, : xs.size], XS[c, xs.size :] = xs, xs[-1]
-        YS[c, : ys.size], YS[c, ys.size :] = ys, ys[-1]
-        thresholds[c, : max(xs.size - 2, 0)] = xs[1:-1]
-    lo, hi = XS[:, :-1], XS[:, 1:]
+        XS[: xs.size, c], XS[xs.size :, c] = xs, xs[-1]
+        YS[: ys.size, c], YS[ys.size :, c] = ys, ys[-1]
+        thresholds[: max(xs.size - 2, 0), c] = xs[1:-1]
+    lo, hi = XS[:-1], XS[1:]
     with np.errstate(over="ignore"):
         scale = np.where(np.isfinite(hi - lo), 1.0, 0.5)
     start = lo * scale
     span = hi * scale - start
     span[span == 0.0] = 1.0
-    below, above = YS[:, :-1], YS[:, 1:]
+    below, above = YS[:-1], YS[1:]
     tables = {
         "scale": scale,
         "start": start,
@@ -230,7 +230,34 @@ def _segment_tables(knots):
         "rise": above - below,
         "above": above,
     }
-    return thresholds, {k: v.ravel() for k, v in tables.items()}, n_segments
+    return thresholds, tables
+
+
+def _count_at_or_above(g, X, thresholds):
+    """``[N, C]`` int64: how many of column ``c``'s thresholds ``X[:, c]`` is >=.
+
+    ``thresholds`` (``[2**d - 1, C]``) are sorted in each column, ``X``
+    never NaN. A binary search of ``d`` steps, each on ``[N, C]`` arrays: the
+    count ``k`` grows by ``2**i`` (largest first) where ``x`` is at or above
+    the threshold ``k + 2**i`` (1-based) of its column. (Comparing with every
+    threshold at once would hold ``[N, C, 2**d - 1]`` arrays.)
+    """
+    table = g.const(thresholds)
+    step = (thresholds.shape[0] + 1) // 2
+    # The first step's thresholds are the same for every row.
+    at = g.const(thresholds[step - 1 : step])
+    k = None
+    while step:
+        if k is not None:
+            index = g.op("Add", k, g.const([[step - 1]], dtype=np.int64))
+            at = g.op("GatherElements", table, index, axis=0)
+        # x >= threshold: Not of Less, as GreaterOrEqual needs opset 12;
+        # counted in int64 (ONNX Runtime's Where is slower).
+        up = g.op("Cast", g.op("Not", g.op("Less", X, at)), to=TensorProto.INT64)
+        up = g.op("Mul", up, g.const([[step]], dtype=np.int64))
+        k = up if k is None else g.op("Add", k, up)
+        step //= 2
+    return k
 
 
 def _piecewise_linear(g, A, knots):
@@ -241,29 +268,20 @@ def _piecewise_linear(g, A, knots):
     ``k``, the number of interior knots it is at or above; then ``t = (x -
     start) / span`` (scaled, see :func:`_segment_tables`) within ``[0, 1]``
     and ``min(below + t * rise, above)``, the segment's entries gathered for
-    every row and column at once. A column of one knot has one segment of
-    scores 0: it encodes as 0.
+    every row and column at once (GatherElements: ONNX Runtime's Gather is
+    several times slower). A column of one knot has one segment of scores 0:
+    it encodes as 0.
     """
-    n_columns = len(knots)
     first = np.array([xs[0] for xs, _ in knots])
     last = np.array([xs[-1] for xs, _ in knots])
     X = g.op("Min", g.op("Max", A, g.const(first)), g.const(last))
-    thresholds, tables, n_segments = _segment_tables(knots)
-    # Entry of each column's first segment in the flat tables.
-    index = g.const(np.arange(n_columns).reshape(1, -1) * n_segments, dtype=np.int64)
-    if thresholds.shape[1]:
-        # [N, C, 1] against [C, n_segments - 1]: x >= knot (x is never NaN
-        # here), counted by a product with ones. (GreaterOrEqual needs
-        # opset 12 and ReduceSum's axes changed form at opset 13.)
-        X3 = g.op("Reshape", X, g.const([0, n_columns, 1], dtype=np.int64))
-        above = g.op("Not", g.op("Less", X3, g.const(thresholds)))
-        ones = g.const(np.ones((thresholds.shape[1], 1)))
-        k = g.op("MatMul", g.op("Cast", above, to=TensorProto.DOUBLE), ones)
-        k = g.op("Reshape", k, g.const([-1, n_columns], dtype=np.int64))
-        index = g.op("Add", g.op("Cast", k, to=TensorProto.INT64), index)
+    thresholds, tables = _segment_tables(knots)
+    k = _count_at_or_above(g, X, thresholds) if thresholds.shape[0] else None
 
     def gathered(name):
-        return g.op("Gather", g.const(tables[name]), index, axis=0)
+        if k is None:  # one segment per column
+            return g.const(tables[name])
+        return g.op("GatherElements", g.const(tables[name]), k, axis=0)
 
     if (tables["scale"] != 1.0).any():
         X = g.op("Mul", X, gathered("scale"))
