@@ -272,17 +272,20 @@ def test_without_clipping_huge_values_saturate_as_the_estimators():
 
 
 # -- a numeric array, inside a pipeline ------------------------------------------------
-def test_numeric_array_fit_takes_one_input():
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
+def test_numeric_array_fit_takes_one_input(scaling):
     rng = np.random.default_rng(5)
     X = np.c_[rng.normal(size=(200, 3)), rng.integers(0, 4, 200)]
     X[::9, 1] = np.nan
     y = X[:, 0] + (X[:, 3] == 2) > 0.4
-    clf = fit(small(ToyNetTabularClassifier, categorical_features=[3]), X, y)
+    clf = small(ToyNetTabularClassifier, categorical_features=[3])
+    clf = fit(clf.set_params(numeric_scaling=scaling), X, y)
     onx = to_onnx(clf, X, options={id(clf): {"zipmap": False}})
     assert [i.name for i in onx.graph.input] == ["X"]
     test = X.copy()
     test[:5, 3] = 7  # an unseen category
     test[5:8, 3] = np.nan  # missing where none were
+    test[8:10, 0] = [-50.0, 50.0]  # beyond the training range
     check_classifier(clf, onx, test)
 
 
