@@ -136,8 +136,9 @@ def test_zipmap_default_gives_a_dictionary_per_row():
     np.testing.assert_allclose(proba, clf.predict_proba(TEST), rtol=0, atol=ATOL)
 
 
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
 @pytest.mark.parametrize("est", ["classifier", "regressor"])
-def test_double_inputs_compute_in_double(est):
+def test_double_inputs_compute_in_double(est, scaling):
     # skl2onnx's own to_onnx on a float64 frame: double, int64, string and bool
     # inputs (category columns as their categories' type first).
     frame = TRAIN.assign(
@@ -146,7 +147,7 @@ def test_double_inputs_compute_in_double(est):
     )
     cls = ToyNetTabularClassifier if est == "classifier" else ToyNetTabularRegressor
     y = score(frame) > 0.5 if est == "classifier" else score(frame)
-    model = fit(small(cls), frame, y)
+    model = fit(small(cls, numeric_scaling=scaling), frame, y)
     options = {id(model): {"zipmap": False}} if est == "classifier" else None
     onx = skl2onnx.to_onnx(model, frame[:1], options=options)
     types = {i.name: i.type.tensor_type.elem_type for i in onx.graph.input}
@@ -161,6 +162,7 @@ def test_double_inputs_compute_in_double(est):
         plan=TEST["plan"].astype(object), grade=TEST["grade"].astype(float)
     )
     test.loc[16:17, "age"] = [1e300, -1e300]  # whose square overflows: clipped
+    test.loc[18:19, "kids"] = [-7, 40]  # an int64 input beyond the range
     if est == "classifier":
         check_classifier(model, onx, test, atol=1e-9)
     else:
@@ -262,7 +264,8 @@ def test_without_clipping_huge_values_saturate_as_the_estimators():
     rng = np.random.default_rng(7)
     df = pd.DataFrame({"x": rng.normal(size=200).astype(np.float32) * 1e-3})
     y = df["x"].to_numpy() * 1e3
-    reg = fit(small(ToyNetTabularRegressor, numeric_clip=None), df, y)
+    params = {"numeric_scaling": "robust", "numeric_clip": None}
+    reg = fit(small(ToyNetTabularRegressor, **params), df, y)
     # Beyond float32's range once scaled: bounded to its largest, as the
     # estimator's float32 encoding bounds them.
     test = pd.DataFrame({"x": np.float32([3e38, -3e38, 1e-3, 0.0])})
