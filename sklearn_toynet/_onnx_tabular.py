@@ -6,9 +6,12 @@ and the encoder's fitted attributes. The graph computes what
 float64 whatever the model's precision (its output is then cast to the
 graph's dtype, as ``encode`` writes into an array of that dtype):
 
-- the numeric columns, as one block: ``(x - center) / scale``, missing (NaN)
-  set to 0, then smoothly clipped, ``c u / sqrt(1 + u**2)`` with ``u = z / c``
-  capped before it is squared; then the 0/1 missing-value indicators;
+- the numeric columns, as one block: with ``numeric_scaling="robust"``,
+  ``(x - center) / scale``, missing (NaN) set to 0, then smoothly clipped,
+  ``c u / sqrt(1 + u**2)`` with ``u = z / c`` capped before it is squared;
+  with "quantile", missing set to ``center``, then each column's
+  piecewise-linear map on its knots (``knots_``), every column at once on
+  knots padded to one length; then the 0/1 missing-value indicators;
 - each categorical column: each row's row of the column's lookup table
   (``category_tables_``: the categories' rows, then missing, then unseen),
   gathered from the table.
@@ -156,23 +159,19 @@ def _smooth_clip(g, Z, c):
 def _numeric(g, columns, encoder, numeric, dtype):
     """The numeric block and its indicators, as :meth:`TableEncoder.encode`.
 
-    Unclipped values are bounded by ``dtype``'s (the model's) largest, as the
-    encoder bounds them by its output dtype's.
-
-    ``_scaled`` is the one place that maps a raw value to its scaled value:
-    another map of the raw values (a piecewise-linear one, ``np.interp`` on
-    fitted knots per column) would take its place, missing values and
-    clipping unchanged.
+    Robust scaling: unclipped values are bounded by ``dtype``'s (the model's)
+    largest, as the encoder bounds them by its output dtype's. Quantile
+    scaling: missing values imputed at ``center_``, then each column's
+    piecewise-linear map (:func:`_piecewise_linear`), whose values are within
+    the knots' scores; ``numeric_clip`` does not apply.
     """
     A = columns.block(numeric, to=TensorProto.DOUBLE)
     missing = g.op("IsNaN", A)
-    Z = _scaled(g, A, encoder)
-    Z = g.op("Where", missing, g.const(0.0), Z)
-    if encoder.numeric_clip is None:
-        largest = float(np.finfo(dtype).max)
-        Z = g.op("Min", g.op("Max", Z, g.const(-largest)), g.const(largest))
+    if encoder.numeric_scaling == "quantile":
+        A = g.op("Where", missing, g.const(encoder.center_), A)
+        Z = _piecewise_linear(g, A, encoder.knots_)
     else:
-        Z = _smooth_clip(g, Z, float(encoder.numeric_clip))
+        Z = _robust(g, A, missing, encoder, dtype)
     parts = [Z]
     indicators = np.flatnonzero(encoder.missing_indicators_)
     if indicators.size:
@@ -181,11 +180,115 @@ def _numeric(g, columns, encoder, numeric, dtype):
     return parts
 
 
-def _scaled(g, A, encoder):
-    """Robust scaling: ``(A - center_) / scale_``, column by column."""
-    return g.op(
-        "Div", g.op("Sub", A, g.const(encoder.center_)), g.const(encoder.scale_)
-    )
+def _robust(g, A, missing, encoder, dtype):
+    """``(A - center_) / scale_``, missing set to 0, then clipped."""
+    Z = g.op("Div", g.op("Sub", A, g.const(encoder.center_)), g.const(encoder.scale_))
+    Z = g.op("Where", missing, g.const(0.0), Z)
+    if encoder.numeric_clip is None:
+        largest = float(np.finfo(dtype).max)
+        return g.op("Min", g.op("Max", Z, g.const(-largest)), g.const(largest))
+    return _smooth_clip(g, Z, float(encoder.numeric_clip))
+
+
+def _segment_tables(knots):
+    """The knots of every column as tables of segments, a column each.
+
+    Returns ``(thresholds, tables)``. Every column has the same number of
+    segments (its knots padded by repeating the last, to one length for all
+    columns); row ``j``, column ``c`` of each ``[n_segments, n_columns]``
+    table in ``tables`` describes segment ``j`` of column ``c``: ``scale``
+    (1, or 0.5 where the segment's length overflows: halved, the distance
+    between huge knots of opposite signs fits), ``start`` (its first knot,
+    times ``scale``), ``span`` (its length, times ``scale``; 1 for a zero
+    length), ``below``, ``rise`` and ``above`` (the scores at its ends and
+    their difference), each as the encoder's ``_piecewise_linear`` computes
+    them. ``thresholds`` (``[2**d - 1, n_columns]``, the fewest rows that
+    hold ``n_segments - 1``) are each column's interior knots, padded with
+    +inf: the number of them that ``x`` is at or above is its segment.
+    """
+    n_columns = len(knots)
+    width = max(max(xs.size for xs, _ in knots), 2)
+    XS, YS = np.empty((width, n_columns)), np.empty((width, n_columns))
+    size = 2 ** (width - 2).bit_length() - 1
+    thresholds = np.full((size, n_columns), np.inf)
+    for c, (xs, ys) in enumerate(knots):
+        XS[: xs.size, c], XS[xs.size :, c] = xs, xs[-1]
+        YS[: ys.size, c], YS[ys.size :, c] = ys, ys[-1]
+        thresholds[: max(xs.size - 2, 0), c] = xs[1:-1]
+    lo, hi = XS[:-1], XS[1:]
+    with np.errstate(over="ignore"):
+        scale = np.where(np.isfinite(hi - lo), 1.0, 0.5)
+    start = lo * scale
+    span = hi * scale - start
+    span[span == 0.0] = 1.0
+    below, above = YS[:-1], YS[1:]
+    tables = {
+        "scale": scale,
+        "start": start,
+        "span": span,
+        "below": below,
+        "rise": above - below,
+        "above": above,
+    }
+    return thresholds, tables
+
+
+def _count_at_or_above(g, X, thresholds):
+    """``[N, C]`` int64: how many of column ``c``'s thresholds ``X[:, c]`` is >=.
+
+    ``thresholds`` (``[2**d - 1, C]``) are sorted in each column, ``X``
+    never NaN. A binary search of ``d`` steps, each on ``[N, C]`` arrays: the
+    count ``k`` grows by ``2**i`` (largest first) where ``x`` is at or above
+    the threshold ``k + 2**i`` (1-based) of its column. (Comparing with every
+    threshold at once would hold ``[N, C, 2**d - 1]`` arrays.)
+    """
+    table = g.const(thresholds)
+    step = (thresholds.shape[0] + 1) // 2
+    # The first step's thresholds are the same for every row.
+    at = g.const(thresholds[step - 1 : step])
+    k = None
+    while step:
+        if k is not None:
+            index = g.op("Add", k, g.const([[step - 1]], dtype=np.int64))
+            at = g.op("GatherElements", table, index, axis=0)
+        # x >= threshold: Not of Less, as GreaterOrEqual needs opset 12;
+        # counted in int64 (ONNX Runtime's Where is slower).
+        up = g.op("Cast", g.op("Not", g.op("Less", X, at)), to=TensorProto.INT64)
+        up = g.op("Mul", up, g.const([[step]], dtype=np.int64))
+        k = up if k is None else g.op("Add", k, up)
+        step //= 2
+    return k
+
+
+def _piecewise_linear(g, A, knots):
+    """Column ``c`` of ``A`` mapped by ``np.interp(A[:, c], *knots[c])``.
+
+    As the encoder's ``_piecewise_linear``, operation for operation, in
+    float64: ``x`` clamped to its column's first and last knots; its segment
+    ``k``, the number of interior knots it is at or above; then ``t = (x -
+    start) / span`` (scaled, see :func:`_segment_tables`) within ``[0, 1]``
+    and ``min(below + t * rise, above)``, the segment's entries gathered for
+    every row and column at once (GatherElements: ONNX Runtime's Gather is
+    several times slower). A column of one knot has one segment of scores 0:
+    it encodes as 0.
+    """
+    first = np.array([xs[0] for xs, _ in knots])
+    last = np.array([xs[-1] for xs, _ in knots])
+    X = g.op("Min", g.op("Max", A, g.const(first)), g.const(last))
+    thresholds, tables = _segment_tables(knots)
+    k = _count_at_or_above(g, X, thresholds) if thresholds.shape[0] else None
+
+    def gathered(name):
+        if k is None:  # one segment per column
+            return g.const(tables[name])
+        return g.op("GatherElements", g.const(tables[name]), k, axis=0)
+
+    if (tables["scale"] != 1.0).any():
+        X = g.op("Mul", X, gathered("scale"))
+    T = g.op("Div", g.op("Sub", X, gathered("start")), gathered("span"))
+    T = g.op("Min", g.op("Max", T, g.const(0.0)), g.const(1.0))
+    Z = g.op("Add", gathered("below"), g.op("Mul", T, gathered("rise")))
+    return g.op("Min", Z, gathered("above"))
 
 
 def _category_rows(g, X, kind, categories):

@@ -8,6 +8,10 @@ and categories unseen at fit: labels equal, probabilities and predictions
 within 1e-4 with float32 input, 1e-9 with double input; a numeric-array fit
 converts to a single input; inputs are matched to columns by name; opsets 11
 to 21 convert. Inputs whose type cannot hold a column are refused naming it.
+With ``numeric_scaling="quantile"`` the same bounds hold on tied columns (0/1,
+mostly zero, constant), gaps and values beyond the training range, and the
+graph's encoding is the encoder's ``transform`` within 1e-9 in double, knots
+near the float limit included.
 """
 
 import numpy as np
@@ -132,8 +136,9 @@ def test_zipmap_default_gives_a_dictionary_per_row():
     np.testing.assert_allclose(proba, clf.predict_proba(TEST), rtol=0, atol=ATOL)
 
 
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
 @pytest.mark.parametrize("est", ["classifier", "regressor"])
-def test_double_inputs_compute_in_double(est):
+def test_double_inputs_compute_in_double(est, scaling):
     # skl2onnx's own to_onnx on a float64 frame: double, int64, string and bool
     # inputs (category columns as their categories' type first).
     frame = TRAIN.assign(
@@ -142,7 +147,7 @@ def test_double_inputs_compute_in_double(est):
     )
     cls = ToyNetTabularClassifier if est == "classifier" else ToyNetTabularRegressor
     y = score(frame) > 0.5 if est == "classifier" else score(frame)
-    model = fit(small(cls), frame, y)
+    model = fit(small(cls, numeric_scaling=scaling), frame, y)
     options = {id(model): {"zipmap": False}} if est == "classifier" else None
     onx = skl2onnx.to_onnx(model, frame[:1], options=options)
     types = {i.name: i.type.tensor_type.elem_type for i in onx.graph.input}
@@ -157,6 +162,7 @@ def test_double_inputs_compute_in_double(est):
         plan=TEST["plan"].astype(object), grade=TEST["grade"].astype(float)
     )
     test.loc[16:17, "age"] = [1e300, -1e300]  # whose square overflows: clipped
+    test.loc[18:19, "kids"] = [-7, 40]  # an int64 input beyond the range
     if est == "classifier":
         check_classifier(model, onx, test, atol=1e-9)
     else:
@@ -258,7 +264,8 @@ def test_without_clipping_huge_values_saturate_as_the_estimators():
     rng = np.random.default_rng(7)
     df = pd.DataFrame({"x": rng.normal(size=200).astype(np.float32) * 1e-3})
     y = df["x"].to_numpy() * 1e3
-    reg = fit(small(ToyNetTabularRegressor, numeric_clip=None), df, y)
+    params = {"numeric_scaling": "robust", "numeric_clip": None}
+    reg = fit(small(ToyNetTabularRegressor, **params), df, y)
     # Beyond float32's range once scaled: bounded to its largest, as the
     # estimator's float32 encoding bounds them.
     test = pd.DataFrame({"x": np.float32([3e38, -3e38, 1e-3, 0.0])})
@@ -268,17 +275,20 @@ def test_without_clipping_huge_values_saturate_as_the_estimators():
 
 
 # -- a numeric array, inside a pipeline ------------------------------------------------
-def test_numeric_array_fit_takes_one_input():
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
+def test_numeric_array_fit_takes_one_input(scaling):
     rng = np.random.default_rng(5)
     X = np.c_[rng.normal(size=(200, 3)), rng.integers(0, 4, 200)]
     X[::9, 1] = np.nan
     y = X[:, 0] + (X[:, 3] == 2) > 0.4
-    clf = fit(small(ToyNetTabularClassifier, categorical_features=[3]), X, y)
+    clf = small(ToyNetTabularClassifier, categorical_features=[3])
+    clf = fit(clf.set_params(numeric_scaling=scaling), X, y)
     onx = to_onnx(clf, X, options={id(clf): {"zipmap": False}})
     assert [i.name for i in onx.graph.input] == ["X"]
     test = X.copy()
     test[:5, 3] = 7  # an unseen category
     test[5:8, 3] = np.nan  # missing where none were
+    test[8:10, 0] = [-50.0, 50.0]  # beyond the training range
     check_classifier(clf, onx, test)
 
 
@@ -299,13 +309,127 @@ def test_inside_a_pipeline_on_a_dataframe(kind):
     check_classifier(pipe, onx, TEST)
 
 
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
 @pytest.mark.parametrize("target_opset", [11, 13, 17, 21])
-def test_older_target_opsets_convert_and_run(target_opset):
-    clf = fit(small(ToyNetTabularClassifier), TRAIN, score(TRAIN) > 0.5)
+def test_older_target_opsets_convert_and_run(target_opset, scaling):
+    clf = small(ToyNetTabularClassifier, numeric_scaling=scaling)
+    clf = fit(clf, TRAIN, score(TRAIN) > 0.5)
     options = {id(clf): {"zipmap": False}}
     onx = to_onnx(clf, TRAIN, target_opset=target_opset, options=options)
     assert {o.domain: o.version for o in onx.opset_import}[""] == target_opset
     check_classifier(clf, onx, TEST)
+
+
+# -- quantile scaling ------------------------------------------------------------------
+def quantile_table(n, seed):
+    """``table`` with the numeric columns that tie: 0/1, mostly zero, constant."""
+    rng = np.random.default_rng(seed)
+    df = table(n, seed)
+    df["flag"] = rng.integers(0, 2, n).astype(float)
+    df["claims"] = np.where(rng.random(n) < 0.85, 0.0, rng.exponential(3.0, n))
+    df["unit"] = 7.0  # one knot: encodes as 0
+    return df
+
+
+def quantile_novelties(df, knots):
+    """``with_novelties``, values beyond the training range and on the knots."""
+    df = with_novelties(df)
+    df.loc[16:17, "flag"] = [-1.0, 2.0]
+    df.loc[18:19, "claims"] = [-3.0, 1e6]
+    df.loc[20:21, "unit"] = [np.nan, -1e30]  # no gap at fit: imputed
+    df.loc[22:24, "kids"] = [-5, 0, 99]
+    for row, x in zip(range(25, 31), knots[0][0][[0, 1, 31, 32, 33, -1]]):
+        df.loc[row, "age"] = x  # the knots themselves, then the ends
+    return df
+
+
+QTRAIN = quantile_table(240, 0)
+
+
+def quantile_model(cls, y, **params):
+    return fit(small(cls, numeric_scaling="quantile", **params), QTRAIN, y)
+
+
+def encoder_output(onx, model):
+    """The model with the encoder's output (the first layer's input) as an output."""
+    shape = list(model.coefs_[0].shape)
+    weights = {i.name for i in onx.graph.initializer if list(i.dims) == shape}
+    (first,) = [
+        n for n in onx.graph.node if n.op_type == "MatMul" and n.input[1] in weights
+    ]
+    value = onnx.helper.make_tensor_value_info(
+        first.input[0], onnx.TensorProto.DOUBLE, [None, shape[0]]
+    )
+    onx.graph.output.append(value)
+    return first.input[0]
+
+
+def test_quantile_scaled_classifier_matches_on_ties_gaps_and_beyond_the_range():
+    y = score(QTRAIN) + QTRAIN["claims"].to_numpy() > 0.8
+    clf = quantile_model(ToyNetTabularClassifier, y)
+    assert clf.encoder_.knots_[-1][0].size == 1  # "unit", the constant column
+    onx = to_onnx(clf, QTRAIN, options={id(clf): {"zipmap": False}})
+    onnx.checker.check_model(onx)
+    test = quantile_novelties(quantile_table(80, 1), clf.encoder_.knots_)
+    check_classifier(clf, onx, test)
+
+
+def test_quantile_scaled_regressor_matches_on_ties_gaps_and_beyond_the_range():
+    y = 1000 * score(QTRAIN) - 300 * QTRAIN["flag"].to_numpy() + 5e4
+    reg = quantile_model(ToyNetTabularRegressor, y)
+    test = quantile_novelties(quantile_table(80, 1), reg.encoder_.knots_)
+    check_regressor(reg, to_onnx(reg, QTRAIN), test, y.std())
+
+
+@pytest.mark.parametrize("est", ["classifier", "regressor"])
+def test_quantile_encoding_in_double_is_the_encoders_even_near_the_float_limit(est):
+    # A column of two values whose gap overflows float64: its segments that
+    # overflow are measured in halves, as the encoder measures them.
+    big = np.finfo(np.float64).max
+    rng = np.random.default_rng(8)
+    frame = QTRAIN.assign(extreme=rng.choice([-0.9 * big, 0.9 * big], len(QTRAIN)))
+    cls = ToyNetTabularClassifier if est == "classifier" else ToyNetTabularRegressor
+    y = score(frame) > 0.5 if est == "classifier" else score(frame)
+    model = fit(small(cls, numeric_scaling="quantile"), frame, y)
+    assert (np.diff(model.encoder_.knots_[-1][0] / 2) > big / 2).any()
+    options = {id(model): {"zipmap": False}} if est == "classifier" else None
+    onx = to_onnx(model, frame, dtype=np.float64, options=options)
+    encoded = encoder_output(onx, model)
+    test = quantile_table(80, 1).assign(extreme=rng.uniform(-1, 1, 80) * big)
+    test = quantile_novelties(test, model.encoder_.knots_)
+    test.loc[31:36, "extreme"] = [big, -big, 0.0, 5e-324, np.nan, 0.9 * big]
+    test.loc[37:38, "age"] = [1e300, -big]
+    sess = session(onx)
+    Xt = sess.run([encoded], input_feed(sess, test))[0]
+    np.testing.assert_allclose(Xt, model.encoder_.transform(test), rtol=0, atol=1e-9)
+    if est == "classifier":
+        check_classifier(model, onx, test, atol=1e-9)
+    else:
+        check_regressor(model, onx, test, 1.0, atol=1e-9)
+
+
+def test_quantile_columns_without_interior_knots_convert():
+    # 65 rows: every quantile level falls on a row, so a 0/1 column has just
+    # the knots 0 and 1; a constant column has one.
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame(
+        {
+            "flag": rng.permutation(np.repeat([0.0, 1.0], [32, 33])),
+            "unit": 3.5,
+            "city": rng.choice(["Oslo", "Rome"], 65),
+        }
+    )
+    y = df["flag"].to_numpy() + (df["city"] == "Rome").to_numpy()
+    reg = fit(small(ToyNetTabularRegressor, numeric_scaling="quantile"), df, y)
+    assert [xs.size for xs, _ in reg.encoder_.knots_] == [2, 1]
+    test = pd.DataFrame(
+        {
+            "flag": [0.0, 1.0, 0.5, -2.0, 3.0, np.nan],
+            "unit": [3.5, 0.0, 1e30, np.nan, -1e30, 3.5],
+            "city": ["Oslo", "Rome", "Lima", None, "Oslo", "Rome"],
+        }
+    )
+    check_regressor(reg, to_onnx(reg, df), test, y.std())
 
 
 # -- what cannot be converted ----------------------------------------------------------
