@@ -142,24 +142,46 @@ def plot(sections, path):
     ]
     if not items:
         return "nothing to plot"
-    fig, ax = plt.subplots(figsize=(10, 0.3 * len(items) + 1.6))
+    # The docs show the image at the article's width, about 900 px at 1400 px:
+    # bars 5 inches wide at 110 dpi, with the labels left of them (about as
+    # wide again), make an image of about 1,100 px, so 12-point labels are
+    # shown about 15 px tall.
+    fontsize = 12
+    fig, ax = plt.subplots(figsize=(5, 0.4 * len(items) + 1.8))
     ypos = list(range(len(items)))
     colors = ["tab:green" if met else "tab:red" for *_, met in items]
     ax.barh(ypos, [v for _, v, _, _ in items], color=colors, height=0.6)
     for y, (_, _, t, _) in zip(ypos, items):
         ax.plot([t, t], [y - 0.4, y + 0.4], color="black", linewidth=2)
-    ax.set_yticks(ypos, [label for label, *_ in items], fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("the ratio the label names (lower is better for ToyNet)")
-    ax.set_title("sklearn-toynet: each ratio against its target")
+    ax.set_yticks(ypos, [label for label, *_ in items], fontsize=fontsize)
+    ax.tick_params(axis="x", labelsize=fontsize)
+    # Room right of the longest bar and the farthest target tick.
+    right = max(max(v, t) for _, v, t, _ in items)
+    ax.set_xlim(0, 1.08 * right)
+    ax.set_ylim(len(items) - 0.5, -0.5)  # first item on top, no empty margins
+    ax.set_xlabel(
+        "the ratio the label names (lower is better for ToyNet)", fontsize=fontsize
+    )
+    ax.grid(axis="x", color="0.9")
+    ax.set_axisbelow(True)
+    # The legend goes above the bars, under the title, where it can cover
+    # neither a bar nor a target tick.
     ax.legend(
         handles=[
             Patch(color="tab:green", label="target met"),
             Patch(color="tab:red", label="target missed"),
             Line2D([], [], color="black", linewidth=2, label="target"),
         ],
-        loc="lower right",
-        fontsize=8,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncol=3,
+        frameon=False,
+        fontsize=fontsize,
+    )
+    ax.set_title(
+        "sklearn-toynet: each ratio against its target",
+        fontsize=fontsize + 2,
+        pad=fontsize * 2.6,
     )
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     # "tight": the figure grows to hold the longest label instead of clipping it.

@@ -37,6 +37,8 @@ extensions = [
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "toynet_docs",
+    "toynet_prevnext",
+    "sphinx_copybutton",
 ]
 
 templates_path = ["_templates"]
@@ -49,6 +51,11 @@ pygments_style = "sphinx"
 # inventories to link joblib's and dask's objects with: those render as code.
 nitpicky = True
 nitpick_ignore_regex = [("py:.*", r"(joblib|dask|distributed|dask_ml)(\..*)?")]
+# No sphinx.ext.intersphinx: it downloads each project's objects.inv when the
+# docs are built, and the CI build is offline (it would fail, or warn, which -W
+# turns into a failure). Links to scikit-learn come from toynet_checks.link_sklearn
+# instead, which needs no inventory: :class:`sklearn.neural_network.MLPClassifier`
+# links to scikit-learn's page of that class.
 # "fit", not "ToyNetClassifier.fit", in the "On this page" list of class pages.
 toc_object_entries_show_parents = "hide"
 
@@ -86,6 +93,13 @@ sphinx_gallery_conf = {
     # Its summary pages load DataTables from a CDN: the pages must work offline.
     "write_computation_times": False,
 }
+
+# -- sphinx-copybutton ---------------------------------------------------------------
+# The copy button copies the code of a ">>>" session without its prompts and
+# without the output lines; blocks without prompts are copied whole.
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
 
 # -- HTML ---------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"

@@ -36,8 +36,11 @@ def side_by_side(ours, printed):
 
 
 def replay_blog():
-    print("The blog prints each network from the top of its last loop pass, before")
-    print("that pass's update: the replays train 9,999 and 59,999 steps.\n")
+    print('Andrew Trask\'s blog post "A Neural Network in 11 lines of Python" (2015)')
+    print("trains two tiny networks and prints their outputs. Below, ToyNetClassifier")
+    print("replays both and prints its outputs beside the blog's. The blog prints from")
+    print("the top of its last loop pass, before that pass's update, so the replays")
+    print("train one step fewer: 9,999 and 59,999 steps.\n")
     print("== The blog's 2-layer network: no hidden layer, 10,000 loop passes ==")
     two_layer = blog.classifier((), 9_999).fit(blog.X, blog.Y_COPY)
     print(side_by_side(two_layer.predict_proba(blog.X)[:, 1], blog.PRINTED_COPY))
@@ -143,7 +146,8 @@ def grid_search():
     start = time.perf_counter()
     search.fit(X, y)
     seconds = time.perf_counter() - start
-    print(f"\n{'hidden_layer_sizes':>20}  mean CV accuracy  (std)")
+    print("\nhidden_layer_sizes: the units of each hidden layer; () is no hidden layer")
+    print(f"{'hidden_layer_sizes':>20}  mean CV accuracy  (std)")
     results = search.cv_results_
     for params, mean, std in zip(
         results["params"], results["mean_test_score"], results["std_test_score"]

@@ -147,9 +147,11 @@ fit_intercept : bool, default=True
     {mlp} always has them.
 
 init : {'glorot', 'uniform'}, default='glorot'
-    Weight initialization. "glorot" is {mlp}'s scaled uniform draw (good for
-    any depth); "uniform" is the blog's ``2 * random((n_in, n_out)) - 1``, drawn
-    layer by layer from ``RandomState(random_state)`` before anything else.
+    Weight initialization. "glorot" is {mlp}'s scaled uniform draw (Glorot and
+    Bengio's: a range that shrinks as the layer's inputs and outputs grow, so
+    signals keep their scale through the layers; good for any depth); "uniform" is
+    the blog's ``2 * random((n_in, n_out)) - 1``, drawn layer by layer from
+    ``RandomState(random_state)`` before anything else.
 
 dropout : float, default=0.0
     Probability of zeroing each hidden unit during training (inverted dropout:
@@ -166,9 +168,10 @@ batch_norm : bool, default=False
 
 max_grad_norm : float or None, default=None
     Clip the global L2 norm of the gradient to this value before each update (the
-    blog's "delta trimming"). Keeps a too-large learning rate from blowing up the
-    weights; ``None`` never clips. "sgd" and "adam" only: "lbfgs" chooses its own
-    step lengths and ignores it.
+    blog's "delta trimming", a future-work item it names without detail: here,
+    bounding the size of the backpropagated deltas). Keeps a too-large learning rate
+    from blowing up the weights; ``None`` never clips. "sgd" and "adam" only:
+    "lbfgs" chooses its own step lengths and ignores it.
 
 weight_decay : float, default=0.0
     Decoupled weight decay (AdamW's): after each "sgd" or "adam" step the

@@ -40,6 +40,12 @@ def _check_content(lines):
     assert len(lines) <= SCREEN_LINES
     assert "Warning" not in text
     assert "Traceback" not in text
+    # The first lines name the blog and say what the replays show.
+    assert 'blog post "A Neural Network in 11 lines of Python"' in "\n".join(lines[:2])
+    assert "replays both and prints its outputs beside the blog's" in text
+    # The search's table explains its () row.
+    assert "() is no hidden layer" in text
+    assert re.search(r"^ +\(\) +\d\.\d{4}", text, re.MULTILINE)
     # Both outputs agree with the blog's to every printed decimal.
     assert text.count("all 8 printed decimals agree") == 2
     assert "0.00966449]" in text
