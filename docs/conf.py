@@ -125,6 +125,7 @@ html_sidebars = {
     for page in [
         "index",
         "getting_started",
+        "tables",
         "user_guide",
         "hyperparameters",
         "dropin",
