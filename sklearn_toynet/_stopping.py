@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ._array_api import namespace
+from ._array_api import is_numpy, namespace
 
 # MLP's message, word for word, then what else to try.
 MLP_DIVERGED = (
@@ -54,7 +54,7 @@ def _finite(a):
     A NaN or an infinity makes ``a . a`` NaN or infinite; so can finite
     entries beyond ``1e154``, which the exact elementwise check then clears.
     """
-    if not isinstance(a, np.ndarray):  # another array library
+    if not is_numpy(a):  # another array library
         xp = namespace(a)
         return bool(xp.all(xp.isfinite(a)))
     with np.errstate(over="ignore", invalid="ignore"):
