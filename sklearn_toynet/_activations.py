@@ -399,6 +399,8 @@ NEEDS_Z = frozenset({"gelu", "silu"})
 # The same functions written against the array's namespace, for PyTorch, CuPy or
 # array-api-strict arrays (see ``_array_api``). They return new arrays instead of
 # writing in place (the standard has no ``out=``); callers use what they return.
+# NumPy keeps its own in-place functions above: an epoch allocates no activation
+# arrays, which benchmarks/RESULTS.md's "Epoch time, 50,000 x 100" rows pay for.
 # The sigmoid is written out; scipy.special's ``erfc`` (for "gelu") runs in the
 # array's own namespace, as it does when scikit-learn's array API dispatch is on
 # (which needs SCIPY_ARRAY_API=1).

@@ -143,18 +143,18 @@ def float_dtypes(X):
     return tuple(d for d in (xp.float64, xp.float32) if d in supported)
 
 
-def check_same_namespace(X, weights, owner, method):
+def check_same_namespace(X, weights, class_name, method):
     """Refuse ``X`` of another namespace or device than the fitted ``weights``'.
 
     scikit-learn's check (and its message) for an estimator whose fitted
-    arrays are lists: the first weight matrix stands for them all. ``owner``
-    is the estimator's class name, for the messages.
+    arrays are lists: the first weight matrix stands for them all.
+    ``class_name`` is the estimator's, for the messages.
     """
     if not get_config()["array_api_dispatch"]:
         if not is_numpy(weights):
             name = namespace(weights).__name__.rsplit(".", 1)[-1]
             raise ValueError(
-                f"This {owner} was fitted on {name} arrays, so "
+                f"This {class_name} was fitted on {name} arrays, so "
                 f"{method}() needs scikit-learn's array API dispatch: call it "
                 "under sklearn.config_context(array_api_dispatch=True), or move "
                 "the model to NumPy first with sklearn.utils._array_api."
@@ -165,5 +165,5 @@ def check_same_namespace(X, weights, owner, method):
 
     # What the check sees: an object of the estimator's class name (for the
     # message) holding one fitted array.
-    seen = type(owner, (), {"weights": weights})()
+    seen = type(class_name, (), {"weights": weights})()
     sklearn_check(X, seen, attribute="weights", method=method)
