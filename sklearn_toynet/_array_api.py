@@ -33,6 +33,11 @@ def is_numpy(a):
     return isinstance(a, np.ndarray) or sp.issparse(a)
 
 
+def xp_of(a):
+    """The namespace one body of code computes ``a`` in: NumPy, or ``a``'s own."""
+    return np if is_numpy(a) else namespace(a)
+
+
 _NAMESPACES = {}  # array type -> its namespace: asked once per type
 
 

@@ -15,13 +15,11 @@ import math
 
 import numpy as np
 
-from ._array_api import is_numpy, namespace, sum_of_squares
+from ._array_api import is_numpy, namespace, sum_of_squares, xp_of
 
 
 def _zeros_like(a):
-    if is_numpy(a):
-        return np.zeros_like(a)
-    return namespace(a).zeros_like(a)
+    return xp_of(a).zeros_like(a)
 
 
 class _Moments:
@@ -311,10 +309,7 @@ def decay_weights(flat, n_weights, shrink):
     per-weight scaling; the intercepts and batch norm's parameters, laid out
     after the weights in the flat buffer (``Network.flatten``), do not.
     """
-    if is_numpy(flat):
-        flat[:n_weights] *= shrink
-    else:  # another array library: the standard's slice assignment
-        flat[:n_weights] = flat[:n_weights] * shrink
+    flat[:n_weights] *= shrink  # in place, in every library (the slice is set back)
 
 
 def clip_grad_norm(grads, max_norm):
@@ -325,7 +320,7 @@ def clip_grad_norm(grads, max_norm):
     their largest entry, so clipping still scales them down instead of
     multiplying them by ``max_norm / inf = 0`` (and ``inf * 0`` into NaN).
     """
-    xp = np if is_numpy(grads[0]) else namespace(grads[0])
+    xp = xp_of(grads[0])
     norm = math.sqrt(sum(sum_of_squares(g) for g in grads))
     if not math.isfinite(norm):
         unit = max((float(xp.max(xp.abs(g))) for g in grads if g.shape[0]), default=0.0)

@@ -26,6 +26,7 @@ from ._array_api import (
     sum_of_squares,
     to_device_of,
     to_numpy,
+    xp_of,
 )
 from ._network import views_of
 from ._optimizers import clip_grad_norm, decay_weights
@@ -245,9 +246,7 @@ def loss_and_gradient(
 
 
 def _sum(a):
-    if is_numpy(a):
-        return float(a.sum())
-    return float(namespace(a).sum(a))
+    return float(xp_of(a).sum(a))
 
 
 class Workspace:
