@@ -1,4 +1,4 @@
-"""The math modules' plain path (other array libraries) against their NumPy path.
+"""The math modules' generic path (other array libraries) against their NumPy path.
 
 Every activation and derivative, every loss with its output delta (a
 classifier's with label smoothing too), batch norm's two passes, both
