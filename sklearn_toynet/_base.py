@@ -374,6 +374,10 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         """The ``class_weight`` parameter: a classifier's; None for a regressor."""
         return None
 
+    def _label_smoothing(self):
+        """``label_smoothing``: a classifier's; a regressor's targets are not labels."""
+        return 0.0
+
     def _validated_generic_targets(
         self, X, y, first_call, incremental, classes, sample_weight=None
     ):
@@ -561,9 +565,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         return est
 
     def _objective(self):
-        # label_smoothing is a classifier's; a regressor's targets are not labels.
-        label_smoothing = getattr(self, "label_smoothing", 0.0)
-        return Objective(self.loss, self.alpha, self._loss_params(), label_smoothing)
+        return Objective(
+            self.loss, self.alpha, self._loss_params(), self._label_smoothing()
+        )
 
     def _training_settings(self, n_samples, early_stopping, incremental):
         lbfgs = self.solver == "lbfgs"

@@ -107,6 +107,9 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
     def _class_weight(self):
         return self.class_weight
 
+    def _label_smoothing(self):
+        return self.label_smoothing
+
     @property
     def _label_binarizer(self):
         # MLPClassifier's name for the fitted label coding's binarizer.
