@@ -90,9 +90,9 @@ class ForwardCache:
 
 def _matmul(A, W, out=None):
     """``A @ W`` into ``out`` when given; ``A`` may be a scipy sparse matrix."""
-    # Inline, not ``is_numpy``: called twice per layer per pass, where a
-    # function call shows in benchmarks/suite_smallcalls.py's row
-    # "predict_proba, 1 row" (a sparse A takes the other branch here).
+    # Inline, not ``is_numpy``: called for every layer of every pass (twice in
+    # the backward pass), where a function call shows in the Small calls row
+    # "predict_proba, 1 row" of benchmarks/ (a sparse A takes the other branch).
     if isinstance(A, np.ndarray):
         if A.shape[1] == 1:
             # An outer product (a binary output's delta sent back): np.dot is
