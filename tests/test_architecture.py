@@ -91,8 +91,16 @@ def test_the_fit_path_crosses_at_most_six_modules():
 
 
 # -- the rules the code keeps -----------------------------------------------------
-#: The names the package gives a parameter holding an estimator.
-ESTIMATOR_ARGUMENTS = {"est", "estimator", "owner", "model", "fitted_estimator"}
+#: The names the package gives a parameter holding an estimator (``encoder``:
+#: the tabular pair's fitted table encoder, a scikit-learn transformer).
+ESTIMATOR_ARGUMENTS = {
+    "est",
+    "estimator",
+    "owner",
+    "model",
+    "fitted_estimator",
+    "encoder",
+}
 
 
 def _sources():
