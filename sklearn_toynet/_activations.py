@@ -12,6 +12,7 @@ finite input, float64's and float32's largest included.
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import erfc, expit
@@ -393,11 +394,13 @@ DERIVATIVES = {
 NEEDS_Z = frozenset({"gelu", "silu"})
 
 
-# -- The plain path: arrays of any other Array API library --------------------------
+# -- The generic path: arrays of any other Array API library ------------------------
 #
 # The same functions written against the array's namespace, for PyTorch, CuPy or
 # array-api-strict arrays (see ``_array_api``). They return new arrays instead of
 # writing in place (the standard has no ``out=``); callers use what they return.
+# NumPy keeps its own in-place functions above: an epoch allocates no activation
+# arrays, which benchmarks/RESULTS.md's "Epoch time, 50,000 x 100" rows pay for.
 # The sigmoid is written out; scipy.special's ``erfc`` (for "gelu") runs in the
 # array's own namespace, as it does when scikit-learn's array API dispatch is on
 # (which needs SCIPY_ARRAY_API=1).
@@ -407,55 +410,55 @@ def _xp(Z):
     return namespace(Z)
 
 
-def _plain_exact_logistic(Z):
+def _generic_exact_logistic(Z):
     """The sigmoid from ``exp(-|Z|)``: exact in both tails, never overflowing."""
     xp = _xp(Z)
     small = xp.exp(-xp.abs(Z))
     return xp.where(Z >= 0, 1 / (1 + small), small / (1 + small))
 
 
-def _plain_softmax(Z):
+def _generic_softmax(Z):
     xp = _xp(Z)
     E = xp.exp(Z - xp.max(Z, axis=1, keepdims=True))
     return E / xp.sum(E, axis=1, keepdims=True)
 
 
-def _plain_exp(Z):
+def _generic_exp(Z):
     xp = _xp(Z)
     return xp.exp(xp.clip(Z, max=math.log(xp.finfo(Z.dtype).max) / 2))
 
 
-def _plain_elu(Z):
+def _generic_elu(Z):
     xp = _xp(Z)
     return xp.where(Z > 0, Z, ELU_ALPHA * xp.expm1(xp.clip(Z, max=0.0)))
 
 
-def _plain_gelu(Z):
+def _generic_gelu(Z):
     return 0.5 * Z * erfc(Z * (-1 / math.sqrt(2)))
 
 
-PLAIN_ACTIVATIONS = {
+GENERIC_ACTIVATIONS = {
     "identity": identity,
-    "logistic": _plain_exact_logistic,
+    "logistic": _generic_exact_logistic,
     "tanh": lambda Z: _xp(Z).tanh(Z),
     "relu": lambda Z: _xp(Z).clip(Z, min=0.0),
     "leaky_relu": lambda Z: _xp(Z).where(Z > 0, Z, LEAKY_SLOPE * Z),
-    "elu": _plain_elu,
-    "gelu": _plain_gelu,
-    "silu": lambda Z: Z * _plain_exact_logistic(Z),
+    "elu": _generic_elu,
+    "gelu": _generic_gelu,
+    "silu": lambda Z: Z * _generic_exact_logistic(Z),
     "softplus": lambda Z: _xp(Z).logaddexp(Z, _xp(Z).zeros_like(Z)),
-    "softmax": _plain_softmax,
-    "exp": _plain_exp,
+    "softmax": _generic_softmax,
+    "exp": _generic_exp,
 }
-PLAIN_OUTPUT_ACTIVATIONS = PLAIN_ACTIVATIONS  # the sigmoid is exact for both
+GENERIC_OUTPUT_ACTIVATIONS = GENERIC_ACTIVATIONS  # the sigmoid is exact for both
 
 
-def _plain_softmax_derivative(A, delta):
+def _generic_softmax_derivative(A, delta):
     xp = _xp(A)
     return (delta - xp.sum(delta * A, axis=1, keepdims=True)) * A
 
 
-def _plain_gelu_derivative(Z, delta):
+def _generic_gelu_derivative(Z, delta):
     xp = _xp(Z)
     Phi = 0.5 * erfc(Z * (-1 / math.sqrt(2)))
     near = xp.clip(Z, min=-GELU_CUTOFF, max=GELU_CUTOFF)
@@ -463,34 +466,44 @@ def _plain_gelu_derivative(Z, delta):
     return delta * (Phi + density)
 
 
-def _plain_silu_derivative(Z, delta):
-    s = _plain_exact_logistic(Z)
+def _generic_silu_derivative(Z, delta):
+    s = _generic_exact_logistic(Z)
     return delta * (((1 - s) * Z + 1) * s)
 
 
-PLAIN_DERIVATIVES = {
+GENERIC_DERIVATIVES = {
     "identity": identity_derivative,
     "logistic": lambda A, delta: delta * A * (1 - A),
     "tanh": lambda A, delta: delta * (1 - A**2),
     "relu": lambda A, delta: _xp(A).where(A > 0, delta, _xp(A).zeros_like(delta)),
     "leaky_relu": lambda A, delta: _xp(A).where(A > 0, delta, LEAKY_SLOPE * delta),
     "elu": lambda A, delta: _xp(A).where(A > 0, delta, delta * (A + ELU_ALPHA)),
-    "gelu": _plain_gelu_derivative,
-    "silu": _plain_silu_derivative,
+    "gelu": _generic_gelu_derivative,
+    "silu": _generic_silu_derivative,
     "softplus": lambda A, delta: delta * -_xp(A).expm1(-A),
-    "softmax": _plain_softmax_derivative,
+    "softmax": _generic_softmax_derivative,
     "exp": lambda A, delta: delta * A,
 }
 
 
-def tables(array):
-    """``(activations, output activations, derivatives)`` for ``array``'s library.
+class Tables(NamedTuple):
+    """The activation tables of one array library's path."""
 
-    NumPy's in-place functions for an ndarray or sparse matrix, the plain ones
-    for any other array. One check per pass of the network.
+    activations: dict  # hidden activations, by name
+    output_activations: dict
+    derivatives: dict
+
+
+NUMPY_TABLES = Tables(ACTIVATIONS, OUTPUT_ACTIVATIONS, DERIVATIVES)
+GENERIC_TABLES = Tables(
+    GENERIC_ACTIVATIONS, GENERIC_OUTPUT_ACTIVATIONS, GENERIC_DERIVATIVES
+)
+
+
+def tables(array):
+    """The :class:`Tables` for ``array``'s library.
+
+    NumPy's in-place functions for an ndarray or sparse matrix, the generic
+    ones for any other array. Asked once per ``Network``, of its weights.
     """
-    if isinstance(array, np.ndarray):
-        return ACTIVATIONS, OUTPUT_ACTIVATIONS, DERIVATIVES
-    if is_numpy(array):
-        return ACTIVATIONS, OUTPUT_ACTIVATIONS, DERIVATIVES
-    return PLAIN_ACTIVATIONS, PLAIN_OUTPUT_ACTIVATIONS, PLAIN_DERIVATIVES
+    return NUMPY_TABLES if is_numpy(array) else GENERIC_TABLES

@@ -1,13 +1,16 @@
 """Arrays of other libraries: which namespace an array is in, and moving arrays.
 
-NumPy arrays take the math modules' own paths (in-place ufuncs with ``out=``,
-one flat buffer, BLAS thread limits); any other Array API array (PyTorch,
-CuPy, array-api-strict), which reaches the package only when scikit-learn's
-``array_api_dispatch`` is on, takes a plain path written against its
-namespace. The test is ``isinstance(a, np.ndarray)``: tens of nanoseconds,
-made once per pass, not once per layer. Random numbers are always drawn by
-NumPy's ``RandomState`` and moved to the device (:func:`to_device_of`), so one
-``random_state`` gives one model in every namespace.
+NumPy arrays (and scipy sparse matrices) take the math modules' NumPy paths
+(in-place ufuncs with ``out=``, one flat buffer, BLAS thread limits); any
+other Array API array (PyTorch, CuPy, array-api-strict), which reaches the
+package only when scikit-learn's ``array_api_dispatch`` is on, takes the
+generic path, written against its namespace. :func:`is_numpy` is the one test
+of which path an array takes. A few per-layer hot spots (``_network._matmul``,
+``_batchnorm.batch_norm_forward``) ask ``isinstance(a, np.ndarray)`` inline
+instead, each naming the benchmark row that pays for it. Random numbers are
+always drawn by NumPy's ``RandomState`` and moved to the device
+(:func:`to_device_of`), so one ``random_state`` gives one model in every
+namespace.
 """
 
 import numpy as np
@@ -23,8 +26,16 @@ from sklearn.utils._array_api import (
 
 
 def is_numpy(a):
-    """Whether ``a`` takes the NumPy paths: an ndarray, or a scipy sparse matrix."""
+    """Whether ``a`` takes the NumPy paths: an ndarray, or a scipy sparse matrix.
+
+    Everything else (another Array API library's array) takes the generic path.
+    """
     return isinstance(a, np.ndarray) or sp.issparse(a)
+
+
+def xp_of(a):
+    """The namespace one body of code computes ``a`` in: NumPy, or ``a``'s own."""
+    return np if is_numpy(a) else namespace(a)
 
 
 _NAMESPACES = {}  # array type -> its namespace: asked once per type
@@ -34,7 +45,7 @@ def namespace(a):
     """The Array API namespace of ``a`` (a non-NumPy array).
 
     Asked of ``array_api_compat`` once per array type (some microseconds
-    each time; the plain path asks for every operation), then remembered.
+    each time; the generic path asks for every operation), then remembered.
     """
     xp = _NAMESPACES.get(type(a))
     if xp is None:
@@ -88,23 +99,30 @@ def labels_on_host(labels):
 
 def any_nonzero(a):
     """Whether any entry of array ``a`` is not zero, in any namespace."""
-    if isinstance(a, np.ndarray):
+    if is_numpy(a):
         return bool(a.any())
     return bool(namespace(a).any(a != 0))
 
 
 def copy_of(a):
     """A copy of array ``a``, in any namespace."""
-    if isinstance(a, np.ndarray):
+    if is_numpy(a):
         return a.copy()
     return namespace(a).asarray(a, copy=True)
 
 
 def astype(a, dtype):
     """``a`` in ``dtype`` (a copy), in any namespace."""
-    if isinstance(a, np.ndarray):
+    if is_numpy(a):
         return a.astype(dtype)
     return namespace(a).astype(a, dtype)
+
+
+def sum_of_squares(a):
+    """The sum of ``a``'s squared entries, as a Python float, in any namespace."""
+    if is_numpy(a):
+        return float(np.vdot(a, a))  # no temporary array
+    return float(namespace(a).sum(a * a))
 
 
 def numpy_dtype(a):
@@ -121,7 +139,7 @@ def float_dtypes(X):
     device without float64 (MPS). NumPy's pair without asking anything when
     dispatch is off or ``X`` is NumPy's.
     """
-    if isinstance(X, np.ndarray) or not get_config()["array_api_dispatch"]:
+    if is_numpy(X) or not get_config()["array_api_dispatch"]:
         return (np.float64, np.float32)
     xp, _, device = get_namespace_and_device(X)
     if _is_numpy_namespace(xp):
@@ -130,17 +148,18 @@ def float_dtypes(X):
     return tuple(d for d in (xp.float64, xp.float32) if d in supported)
 
 
-def check_same_namespace(X, est, method):
-    """Refuse ``X`` of another namespace or device than the fitted weights'.
+def check_same_namespace(X, weights, class_name, method):
+    """Refuse ``X`` of another namespace or device than the fitted ``weights``'.
 
     scikit-learn's check (and its message) for an estimator whose fitted
     arrays are lists: the first weight matrix stands for them all.
+    ``class_name`` is the estimator's, for the messages.
     """
     if not get_config()["array_api_dispatch"]:
-        if not isinstance(est.coefs_[0], np.ndarray):
-            name = namespace(est.coefs_[0]).__name__.rsplit(".", 1)[-1]
+        if not is_numpy(weights):
+            name = namespace(weights).__name__.rsplit(".", 1)[-1]
             raise ValueError(
-                f"This {type(est).__name__} was fitted on {name} arrays, so "
+                f"This {class_name} was fitted on {name} arrays, so "
                 f"{method}() needs scikit-learn's array API dispatch: call it "
                 "under sklearn.config_context(array_api_dispatch=True), or move "
                 "the model to NumPy first with sklearn.utils._array_api."
@@ -151,5 +170,5 @@ def check_same_namespace(X, est, method):
 
     # What the check sees: an object of the estimator's class name (for the
     # message) holding one fitted array.
-    seen = type(type(est).__name__, (), {"weights": est.coefs_[0]})()
+    seen = type(class_name, (), {"weights": weights})()
     sklearn_check(X, seen, attribute="weights", method=method)

@@ -12,12 +12,14 @@ the state only when all of it succeeded. Prediction's entry points are in
 
 import copy
 import warnings
+import weakref
 from contextlib import nullcontext
 from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, is_regressor
+from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import column_or_1d, validate_data
@@ -32,7 +34,7 @@ from ._array_api import (
     to_numpy,
 )
 from ._callbacks import CallbackSupportMixin, EpochHooks, NoHooks
-from ._continued import forget_scratch, scratch
+from ._continued import Scratch
 from ._fast_input import fast_validated
 from ._init import init_weights
 from ._losses import Objective
@@ -192,7 +194,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             raise
         vars(self).update(state.attributes())
         if continuation is None:
-            forget_scratch(self)  # a fresh or deep-copied layout: no spares yet
+            self._forget_scratch()  # a fresh or deep-copied layout: no spares yet
         else:
             continuation.adopt(state)
         return self
@@ -221,7 +223,12 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         lbfgs = self.solver == "lbfgs"
         # A validation set of the user's (lbfgs ignores it, as early_stopping).
         given = check_validation_set(
-            self, targets, data, *validation, check_X=self._checked_input
+            targets,
+            data,
+            *validation,
+            early_stopping=self.early_stopping,
+            class_weight=self._class_weight(),
+            check_X=self._checked_input,
         )
         early_stopping = (
             not lbfgs
@@ -229,7 +236,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             and self._holds_out_validation(data, targets, given)
         )
         if first_call:
-            forget_scratch(self)  # nothing of an earlier call's layout is of use
+            self._forget_scratch()  # nothing of an earlier call's layout is of use
             state = self._fresh_state(data, targets, hidden, early_stopping)
             continuation, flat = None, None
         else:
@@ -255,7 +262,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         with (
             limited_blas(settings.batch_size, units, fit=True),
             nullcontext()
-            if isinstance(data.X, np.ndarray)
+            if is_numpy(data.X)
             else limited_device_threads(data.X, settings.batch_size, units),
             np.errstate(
                 over="ignore", invalid="ignore", divide="ignore", under="ignore"
@@ -263,11 +270,11 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         ):
             if lbfgs:
                 fit_lbfgs(state, net, flat, data, settings, hooks)
-            elif not isinstance(flat, np.ndarray):  # another array library
+            elif not is_numpy(flat):  # another array library
                 workspace = Workspace(net, flat)
                 fit_stochastic(state, net, data, settings, workspace, hooks, monitor)
             else:
-                kept = scratch(self)
+                kept = self._scratch()
                 workspace = Workspace.reuse(kept.workspace, net, flat)
                 kept.workspace = workspace
                 if continuation is not None:
@@ -296,11 +303,16 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
                 return X_fast, Y, targets
         X, y = self._checked_input(X, y, reset=first_call, sample_weight=sample_weight)
         if not first_call:  # the fitted weights' namespace and device, or refuse
-            check_same_namespace(X, self, "partial_fit" if incremental else "fit")
+            check_same_namespace(
+                X,
+                self.coefs_[0],
+                type(self).__name__,
+                "partial_fit" if incremental else "fit",
+            )
         if not is_numpy(X):
             # Another array library (array API dispatch): labels are coded on
             # the host, once a call, and the targets move to X's device.
-            return self._validated_plain_targets(
+            return self._validated_generic_targets(
                 X, y, first_call, incremental, classes, sample_weight
             )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -344,10 +356,29 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         )
 
     def _fast_input(self, X):
-        """``X`` itself if the microsecond checks of ``_fast_input`` pass, else None."""
-        return fast_validated(self, X)
+        """``X`` itself if the microsecond checks of ``_fast_input`` pass, else None.
 
-    def _validated_plain_targets(
+        Only a fitted model without feature names (those decide warnings)
+        whose weights are NumPy's takes them.
+        """
+        params = vars(self)
+        if (
+            "coefs_" not in params
+            or "feature_names_in_" in params
+            or type(params["coefs_"][0]) is not np.ndarray  # fitted on another library
+        ):
+            return None
+        return fast_validated(X, params.get("n_features_in_"))
+
+    def _class_weight(self):
+        """The ``class_weight`` parameter: a classifier's; None for a regressor."""
+        return None
+
+    def _label_smoothing(self):
+        """``label_smoothing``: a classifier's; a regressor's targets are not labels."""
+        return 0.0
+
+    def _validated_generic_targets(
         self, X, y, first_call, incremental, classes, sample_weight=None
     ):
         """``_validated_targets`` for ``X`` of another array library.
@@ -385,7 +416,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
                 sample_weight = to_numpy(sample_weight)
             weights = self._sample_weight(host_X, y, sample_weight)
             return None if weights is None else to_device_of(weights, X)
-        class_weight = getattr(self, "class_weight", None)
+        class_weight = self._class_weight()
         if class_weight is not None:
             sample_weight = self._target_coding.weights(class_weight, y, sample_weight)
         return checked_sample_weight(sample_weight, X)
@@ -485,13 +516,13 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         """
         state = FitState.of(self)
         # Another array library's fit continues from a deep copy: no spares.
-        if isinstance(self.coefs_[0], np.ndarray) and self.coefs_[0].dtype == dtype:
-            continuation = scratch(self).continue_from(
+        if is_numpy(self.coefs_[0]) and self.coefs_[0].dtype == dtype:
+            continuation = self._scratch().continue_from(
                 state, fit_intercept=self.fit_intercept, lbfgs=lbfgs
             )
             if continuation is not None:
                 return state, continuation
-        forget_scratch(self)
+        self._forget_scratch()
         state = copy.deepcopy(FitState.of(self))
         if dtype != state.coefs_[0].dtype:
             net = self._network(state, dtype)
@@ -499,13 +530,27 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
             state.batch_norm_, state._optimizer = net.batch_norm, None
         return state, None
 
+    def _scratch(self):
+        """This estimator's ``_continued.Scratch``, kept between calls."""
+        kept = _SCRATCH.get(self)
+        if kept is None:
+            kept = _SCRATCH[self] = Scratch()
+        return kept
+
+    def _forget_scratch(self):
+        """Drop the scratch memory (a fresh fit: the old layout is no use)."""
+        _SCRATCH.pop(self, None)
+
     def _validation_monitor(self, validation, targets, state):
+        scorer = None
+        if self.scoring not in (None, "loss"):
+            scorer = check_scoring(self, self.scoring)
         return ValidationMonitor(
             validation,
             targets,
             self._objective(),
             self.scoring,
-            self,
+            scorer,
             self._scoring_view,
         )
 
@@ -520,9 +565,9 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         return est
 
     def _objective(self):
-        # label_smoothing is a classifier's; a regressor's targets are not labels.
-        label_smoothing = getattr(self, "label_smoothing", 0.0)
-        return Objective(self.loss, self.alpha, self._loss_params(), label_smoothing)
+        return Objective(
+            self.loss, self.alpha, self._loss_params(), self._label_smoothing()
+        )
 
     def _training_settings(self, n_samples, early_stopping, incremental):
         lbfgs = self.solver == "lbfgs"
@@ -587,7 +632,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         With ``dtype`` (float64 input to a float32 model), over copies in it.
         """
         self._check_activation_count(len((state or self).coefs_) - 1)
-        net = Network.from_fitted(self, state)
+        net = fitted_network(self, state)
         if dtype is not None and dtype != net.coefs[0].dtype:
             net = net.astype(dtype)
         return net
@@ -597,3 +642,29 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.array_api_support = True
         return tags
+
+
+def fitted_network(est, state=None):
+    """The ``Network`` of a fitted ToyNet estimator, sharing its arrays.
+
+    Reads only public fitted attributes (``coefs_``, ``intercepts_``,
+    ``batch_norm_``, ``out_activation_``) and parameters (``activation``,
+    ``fit_intercept``, ``dropout``): the ONNX converter builds its graph from
+    it. With ``state`` (a fit in progress, whose fields have the fitted
+    attributes' names), the weights are ``state``'s.
+    """
+    fitted = est if state is None else state
+    return Network(
+        coefs=fitted.coefs_,
+        intercepts=fitted.intercepts_,
+        activation=est.activation,
+        out_activation=fitted.out_activation_,
+        fit_intercept=est.fit_intercept,
+        dropout=est.dropout,
+        batch_norm=fitted.batch_norm_,
+    )
+
+
+# An estimator's scratch memory between calls (see ``_continued``): beside it,
+# not in its attributes, so it is never pickled, cloned or compared.
+_SCRATCH = weakref.WeakKeyDictionary()  # estimator -> Scratch

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._array_api import namespace
+from ._array_api import xp_of
 
 EPSILON = 1e-5
 
@@ -44,7 +44,7 @@ def batch_norm_forward(
     """
     # One body for every array library: the statistics are whole-array
     # reductions, with nothing to gain from NumPy's in-place forms.
-    xp = np if isinstance(Z, np.ndarray) else namespace(Z)
+    xp = xp_of(Z)
     row_share = 1.0 / Z.shape[0]
     if not train:
         mean, var = running_mean, running_var
@@ -76,25 +76,11 @@ def batch_norm_backward(cache, delta):
     loss's row weights (1/n, or the sample weights), so ``row_share`` enters only
     through the statistics' own dependence on every row.
     """
-    if not isinstance(delta, np.ndarray):
-        return _plain_backward(cache, delta)
-    grad_gamma = np.einsum("ij,ij->j", delta, cache.Z_hat)
-    grad_beta = delta.sum(axis=0)
-    # d Z_hat, then through the mean and variance that every row shares.
-    delta_hat = delta * cache.gamma
-    shared = delta_hat.sum(axis=0) + cache.Z_hat * grad_gamma * cache.gamma
-    delta_Z = delta_hat - cache.row_share * shared
-    delta_Z *= cache.inv_std
-    return delta_Z, grad_gamma, grad_beta
-
-
-# -- The plain path: arrays of any other Array API library --------------------------
-
-
-def _plain_backward(cache, delta):
-    xp = namespace(delta)
+    # One body for every array library, as the forward pass.
+    xp = xp_of(delta)
     grad_gamma = xp.sum(delta * cache.Z_hat, axis=0)
     grad_beta = xp.sum(delta, axis=0)
+    # d Z_hat, then through the mean and variance that every row shares.
     delta_hat = delta * cache.gamma
     shared = xp.sum(delta_hat, axis=0) + cache.Z_hat * grad_gamma * cache.gamma
     delta_Z = (delta_hat - cache.row_share * shared) * cache.inv_std

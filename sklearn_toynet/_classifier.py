@@ -7,7 +7,7 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from ._array_api import labels_on_host, namespace, to_numpy
+from ._array_api import is_numpy, labels_on_host, namespace, to_numpy
 from ._base import BaseToyNet, _has_stochastic_solver
 from ._params import SHARED_PARAMETERS, entries, with_parameters
 from ._targets import ClassTargets
@@ -103,6 +103,12 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
 
     def _new_targets(self, y, classes=None, sample_weight=None):
         return ClassTargets.fit(y, classes)
+
+    def _class_weight(self):
+        return self.class_weight
+
+    def _label_smoothing(self):
+        return self.label_smoothing
 
     @property
     def _label_binarizer(self):
@@ -233,7 +239,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
 
     def _proba(self, X, method):
         P = self._forward_output(X, method)
-        if not isinstance(P, np.ndarray):  # another array library
+        if not is_numpy(P):  # another array library
             xp = namespace(P)
             if self.classes_.shape[0] == 1:
                 return xp.ones_like(P)
@@ -259,7 +265,7 @@ class ToyNetClassifier(ClassifierMixin, BaseToyNet):
             ``log(predict_proba(X))``.
         """
         proba = self._proba(X, "predict_log_proba")
-        if not isinstance(proba, np.ndarray):  # another array library
+        if not is_numpy(proba):  # another array library
             with np.errstate(divide="ignore"):  # array-api-strict computes in NumPy
                 return namespace(proba).log(proba)
         with np.errstate(divide="ignore"):

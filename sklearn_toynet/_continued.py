@@ -18,15 +18,16 @@ snapshot on failure (see ``BaseToyNet._fit``).
 
 :class:`Scratch` owns that memory, and the stochastic solvers' workspace:
 scratch memory, not state. It lives beside the estimator (in a weak
-dictionary), not in its attributes, so it is never pickled, cloned or
+dictionary of ``_base``), not in its attributes, so it is never pickled, cloned or
 compared, and a failed call that wrote it changed nothing the estimator holds.
 """
 
 import copy
-import weakref
+from typing import NamedTuple
 
 import numpy as np
 
+from ._array_api import is_numpy
 from ._network import views_of
 
 
@@ -91,8 +92,15 @@ class Scratch:
                 state.intercepts_ = views[n_layers:]
             continuation.flat = new_flat
         else:
-            continuation.first_step_into = (new_flat, spare_moments)
+            continuation.first_step_into = FirstStepInto(new_flat, spare_moments)
         return continuation
+
+
+class FirstStepInto(NamedTuple):
+    """Where a continued stochastic fit's first step writes (see ``_optimizers``)."""
+
+    flat: np.ndarray  # the spare flat buffer: the new weights
+    moments: list  # per optimizer moment (``MOMENTS`` order): ``[spare array]``
 
 
 class Continuation:
@@ -100,8 +108,8 @@ class Continuation:
 
     ``flat`` is the buffer the state's weights are views of (what
     ``Network.flatten`` would return); ``first_step_into`` is where a
-    stochastic solver's first step writes (``(new flat, [moments])``, see
-    ``_optimizers``), None for L-BFGS.
+    stochastic solver's first step writes (a :class:`FirstStepInto`), None
+    for L-BFGS.
     """
 
     def __init__(self, scratch, flat, new_flat, old_moments):
@@ -133,7 +141,7 @@ class Continuation:
 def _flat_buffer(params):
     """The 1-D buffer ``params`` are consecutive views of, or None."""
     flat = params[0].base
-    if not isinstance(flat, np.ndarray) or flat.ndim != 1:
+    if not is_numpy(flat) or flat.ndim != 1:
         return None
     if flat.size != sum(p.size for p in params):
         return None
@@ -145,19 +153,3 @@ def _flat_buffer(params):
             return None
         start += p.nbytes
     return flat
-
-
-_SCRATCH = weakref.WeakKeyDictionary()  # estimator -> Scratch
-
-
-def scratch(est):
-    """The estimator's :class:`Scratch`, kept between calls."""
-    scratch = _SCRATCH.get(est)
-    if scratch is None:
-        scratch = _SCRATCH[est] = Scratch()
-    return scratch
-
-
-def forget_scratch(est):
-    """Drop the scratch memory (a fresh fit: the old layout is no use)."""
-    _SCRATCH.pop(est, None)

@@ -16,25 +16,22 @@ from sklearn import get_config
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
 
 
-def fast_validated(est, X):
+def fast_validated(X, n_features):
     """``X`` itself when it passes the fast checks, else None.
 
-    The checks: a fitted estimator without feature names (those decide
-    warnings), a plain 2-D float ndarray with at least one row and the fitted
-    number of features, and (unless ``assume_finite`` is set) a finite sum,
-    which a NaN or an infinity makes NaN or infinite. A sum that overflows on
-    finite data also falls back, to the general path's own handling.
+    The checks: a 2-D float ndarray (its exact type: a subclass takes the
+    general path) with at least one row and ``n_features`` columns, and
+    (unless ``assume_finite`` is set) a finite sum, which a NaN or an infinity
+    makes NaN or infinite. A sum that overflows on finite data also falls
+    back, to the general path's own handling. The estimator decides first
+    whether its fitted state allows the fast path (``BaseToyNet._fast_input``).
     """
-    params = vars(est)
     if (
         type(X) is not np.ndarray
         or X.ndim != 2
         or X.dtype not in _FLOATS
-        or "coefs_" not in params
-        or type(params["coefs_"][0]) is not np.ndarray  # fitted on another library
-        or "feature_names_in_" in params
         or X.shape[0] < 1
-        or X.shape[1] != params.get("n_features_in_")
+        or X.shape[1] != n_features
     ):
         return None
     if not get_config()["assume_finite"]:

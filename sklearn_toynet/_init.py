@@ -24,9 +24,9 @@ def init_weights(layer_units, init, activation, fit_intercept, rng, dtype, like=
     ``fit_intercept``. ``like``: an array of another library (see
     ``_array_api``) whose namespace and device the weights move to, in ``dtype``.
     """
-    plain = like is not None and not isinstance(like, np.ndarray)
-    if plain:  # drawn as for float64 NumPy input, then moved (and cast)
-        plain, dtype = not is_numpy(like), np.float64 if not is_numpy(like) else dtype
+    generic = like is not None and not is_numpy(like)
+    if generic:  # drawn as for float64 NumPy input, then moved (and cast)
+        dtype = np.float64
     coefs, intercepts = [], []
     names = per_layer(activation, len(layer_units) - 2) or [activation]
     for i, (fan_in, fan_out) in enumerate(zip(layer_units[:-1], layer_units[1:])):
@@ -43,7 +43,7 @@ def init_weights(layer_units, init, activation, fit_intercept, rng, dtype, like=
             b = np.zeros(fan_out)
         coefs.append(W.astype(dtype, copy=False))
         intercepts.append(b.astype(dtype, copy=False))
-    if plain:
+    if generic:
         coefs = [to_device_of(W, like) for W in coefs]
         intercepts = [to_device_of(b, like) for b in intercepts]
     return coefs, intercepts

@@ -6,13 +6,14 @@ No scikit-learn estimator code. The names follow the blog post: activations
 activation (``l1_delta``).
 
 ``Network.layers()`` is the plan every forward pass reads: training's, prediction's
-and the ONNX graph's (:mod:`._onnx_graph`). Inputs near the float limit stay
-finite through saturated layers: each layer's input is clipped to
-:func:`input_bound` and its pre-activations to :func:`big`, and
-``Network.predict`` computes again that way the rows whose plain pass overflowed.
+and the ONNX graph's (:mod:`._onnx_graph`), built once per network and kept.
+Inputs near the float limit stay finite through saturated layers: each layer's
+input is clipped to :func:`input_bound` and its pre-activations to :func:`big`,
+and ``Network.predict`` computes again that way the rows whose unguarded pass
+(no clipping) overflowed.
 
 Arrays of another Array API library (PyTorch, CuPy, array-api-strict; see
-``_array_api``) take a plain path in their namespace: the ``PLAIN_*``
+``_array_api``) take the generic path in their namespace: the ``GENERIC_*``
 activation tables, no ``out=`` buffers, no chunks; the trainable arrays are
 views of one flat buffer there too.
 """
@@ -23,8 +24,8 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import DERIVATIVES, NEEDS_Z, per_layer, tables
-from ._array_api import astype, copy_of, namespace, to_device_of
+from ._activations import NEEDS_Z, per_layer, tables
+from ._array_api import astype, copy_of, is_numpy, namespace, to_device_of
 from ._batchnorm import batch_norm_backward, batch_norm_forward
 
 
@@ -89,7 +90,10 @@ class ForwardCache:
 
 def _matmul(A, W, out=None):
     """``A @ W`` into ``out`` when given; ``A`` may be a scipy sparse matrix."""
-    if isinstance(A, np.ndarray):  # cheaper than asking sp.issparse each layer
+    # Inline, not ``is_numpy``: called for every layer of every pass (twice in
+    # the backward pass), where a function call shows in the Small calls row
+    # "predict_proba, 1 row" of benchmarks/ (a sparse A takes the other branch).
+    if isinstance(A, np.ndarray):
         if A.shape[1] == 1:
             # An outer product (a binary output's delta sent back): np.dot is
             # 3x faster than np.matmul at this shape, with the same products.
@@ -106,7 +110,7 @@ def _matmul(A, W, out=None):
 def views_of(flat, arrays):
     """Consecutive views of ``flat`` shaped like ``arrays``."""
     views, start = [], 0
-    if not isinstance(flat, np.ndarray):  # another array library
+    if not is_numpy(flat):  # another array library
         reshape = namespace(flat).reshape
         for a in arrays:
             size = int(np.prod(a.shape))
@@ -136,12 +140,12 @@ def input_bound(W, dtype=None):
     return big(dtype) / (1 + float(np.abs(W).sum(axis=0).max(initial=0)))
 
 
-def _plain_big(Z):
+def _generic_big(Z):
     """``big`` of another array library's ``Z``."""
     return float(namespace(Z).finfo(Z.dtype).max) / 4
 
 
-def _plain_input_bound(W, dtype):
+def _generic_input_bound(W, dtype):
     """``input_bound`` of another array library's ``W``, computing in ``dtype``."""
     xp = namespace(W)
     W = xp.astype(W, xp.result_type(W.dtype, dtype))
@@ -152,7 +156,7 @@ def _plain_input_bound(W, dtype):
 
 def _clipped(A, bound):
     """A copy of ``A`` clipped to ``[-bound, bound]``; ``A`` may be sparse."""
-    if not isinstance(A, np.ndarray) and not sp.issparse(A):  # another library
+    if not is_numpy(A):  # another array library
         return namespace(A).clip(A, min=-bound, max=bound)
     if sp.issparse(A):  # clip the stored values; zeros are within any bound
         A = A.copy()
@@ -163,16 +167,13 @@ def _clipped(A, bound):
 
 def _clip_to_big(Z):
     """``Z`` clipped to within ``big`` (in place for NumPy's): no sum overflows."""
-    if not isinstance(Z, np.ndarray):  # another array library: a new array
-        bound = _plain_big(Z)
+    if not is_numpy(Z):  # another array library: a new array
+        bound = _generic_big(Z)
         return namespace(Z).clip(Z, min=-bound, max=bound)
     return np.clip(Z, -big(Z.dtype), big(Z.dtype), out=Z)
 
 
 # -- the plan: what one layer computes ------------------------------------------------
-_new_tuple = tuple.__new__
-
-
 class LayerBatchNorm(NamedTuple):
     """One hidden layer's batch-norm arrays, in ``batch_norm_forward``'s order."""
 
@@ -187,8 +188,7 @@ class Layer(NamedTuple):
 
     The arrays are the network's own, not copies. A saturated pass clips the
     layer's input to ``input_bound(dtype)`` and each pre-activation to ``big``.
-    (A named tuple rather than a frozen dataclass: every forward pass builds its
-    plan afresh, and a tuple is built in less than half the time.)
+    Built once per network (see ``Network.layers``) and read by every pass.
 
     Attributes
     ----------
@@ -214,8 +214,10 @@ class Layer(NamedTuple):
 
     def input_bound(self, dtype=None):
         """The saturation bound of this layer's input (see :func:`input_bound`)."""
-        if not isinstance(self.W, np.ndarray):  # another array library
-            return _plain_input_bound(self.W, self.W.dtype if dtype is None else dtype)
+        if not is_numpy(self.W):  # another array library
+            return _generic_input_bound(
+                self.W, self.W.dtype if dtype is None else dtype
+            )
         return input_bound(self.W, dtype)
 
 
@@ -245,29 +247,10 @@ class Network:
                 f"activation has {len(self.hidden_activations)} names for "
                 f"{n_hidden} hidden layers: {self.activation!r}."
             )
-        # NumPy's in-place functions, or another array library's plain ones:
-        # chosen once, by the weights' type (the data's, on a fit's path).
+        # NumPy's in-place functions, or another array library's generic ones
+        # (``_activations.Tables``): chosen once, by the weights' library (the
+        # data's, on a fit's path).
         self._tables = tables(self.coefs[0])
-
-    @classmethod
-    def from_fitted(cls, est, state=None):
-        """The network of a fitted ToyNet estimator, sharing its arrays.
-
-        Reads only public fitted attributes (``coefs_``, ``intercepts_``,
-        ``batch_norm_``, ``out_activation_``) and parameters (``activation``,
-        ``fit_intercept``, ``dropout``). With ``state`` (a fit in progress, whose
-        fields have the fitted attributes' names), the weights are ``state``'s.
-        """
-        fitted = est if state is None else state
-        return cls(
-            coefs=fitted.coefs_,
-            intercepts=fitted.intercepts_,
-            activation=est.activation,
-            out_activation=fitted.out_activation_,
-            fit_intercept=est.fit_intercept,
-            dropout=est.dropout,
-            batch_norm=fitted.batch_norm_,
-        )
 
     def astype(self, dtype):
         """This network over copies of its arrays in ``dtype`` (itself if already)."""
@@ -313,9 +296,7 @@ class Network:
                 )
             b = self.intercepts[i] if self.fit_intercept else None
             activation = self.out_activation if output else names[i]
-            # Layer(W, b, activation, norm, output), without the Python-level
-            # __new__ of a named tuple: every prediction builds its plan.
-            plan.append(_new_tuple(Layer, (W, b, activation, norm, output)))
+            plan.append(Layer(W, b, activation, norm, output))
         return plan
 
     def flatten(self):
@@ -326,7 +307,7 @@ class Network:
         layer, with the same arithmetic.
         """
         params = self.params()
-        if isinstance(params[0], np.ndarray):
+        if is_numpy(params[0]):
             flat = np.concatenate([a.ravel() for a in params])
         else:  # another array library
             xp = namespace(params[0])
@@ -378,7 +359,8 @@ class Network:
         float limit.
         """
         cache = ForwardCache(A=[X], H=[X])
-        activations, output_activations, _ = self._tables
+        activations = self._tables.activations
+        output_activations = self._tables.output_activations
         for i, layer in enumerate(self.layers()):
             A_in = cache.A[-1]
             if saturate:
@@ -411,7 +393,7 @@ class Network:
                 keep = 1.0 - self.dropout
                 # Drawn by NumPy in every namespace: one random_state, one model.
                 mask = rng.random_sample(H.shape) < keep
-                if isinstance(H, np.ndarray):
+                if is_numpy(H):
                     mask = mask.astype(H.dtype)
                     mask /= keep
                 else:  # moved to the device, where it is scaled
@@ -430,8 +412,8 @@ class Network:
         """
         n = self.n_layers
         names = self.hidden_activations
-        _, _, derivatives = self._tables
-        plain = derivatives is not DERIVATIVES  # another array library
+        derivatives = self._tables.derivatives
+        numpy = is_numpy(delta)
         grad_W = grads[:n]
         grad_b = grads[n : 2 * n] if self.fit_intercept else None
         if self.batch_norm is not None:
@@ -444,11 +426,11 @@ class Network:
             _matmul(cache.A[i].T, delta, out=grad_W[i])
             if l2_scale:
                 grad_W[i] += l2_scale * W
-            if plain and self.fit_intercept:
-                grad_b[i][...] = namespace(delta).sum(delta, axis=0)
-            elif self.fit_intercept:
+            if self.fit_intercept and numpy:
                 # A column sum as a product with ones: 2x faster than sum(axis=0).
                 np.matmul(np.ones(len(delta), delta.dtype), delta, out=grad_b[i])
+            elif self.fit_intercept:  # another array library
+                grad_b[i][...] = namespace(delta).sum(delta, axis=0)
             if i == 0:
                 break
             # The blog's ``l1_error = l2_delta.dot(syn1.T)``.
@@ -475,7 +457,7 @@ class Network:
         A row that is not finite in what the call returns (an input so large
         that a product overflowed, then ``inf - inf``) is computed again with
         saturated layers (``forward(saturate=True)``); every other row keeps its
-        plain pass. Call it under ``np.errstate(all="ignore")``.
+        unguarded pass. Call it under ``np.errstate(all="ignore")``.
 
         Parameters
         ----------
@@ -495,8 +477,8 @@ class Network:
         output : ndarray of shape (n_samples, n_outputs), or list of ndarray
             The output layer's activations; with ``every_layer``, the list.
         """
-        if not isinstance(X, np.ndarray) and not sp.issparse(X):
-            return self._plain_predict(X, every_layer)
+        if not is_numpy(X):
+            return self._generic_predict(X, every_layer)
         if every_layer:
             layers = self.forward(X).A
         else:
@@ -514,7 +496,7 @@ class Network:
     def _recompute_saturated(self, X, returned):
         """Write, into ``returned``, saturated values of the rows not finite in it.
 
-        ``returned`` is the plain pass's layers (or its output layer alone).
+        ``returned`` is the unguarded pass's layers (or its output layer alone).
         """
         overflowed = np.zeros(X.shape[0], dtype=bool)
         for A in returned:
@@ -527,7 +509,7 @@ class Network:
         for A, S in zip(returned[::-1], saturated[::-1]):
             A[rows] = S
 
-    def _plain_predict(self, X, every_layer):
+    def _generic_predict(self, X, every_layer):
         """``predict`` for another array library: one pass, no chunks.
 
         Rows not finite anywhere in what is returned take the saturated pass's
@@ -549,7 +531,7 @@ class Network:
         return layers if every_layer else layers[-1]
 
     def _output_in_chunks(self, X, chunk_elements):
-        """The plain pass's output layer, ``chunk_rows`` rows at a time."""
+        """The unguarded pass's output layer, ``chunk_rows`` rows at a time."""
         n_samples = X.shape[0]
         units = [W.shape[1] for W in self.coefs]
         dtype = self.coefs[-1].dtype

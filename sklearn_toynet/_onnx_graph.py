@@ -2,7 +2,7 @@
 
 Used by :mod:`sklearn_toynet.onnx`, which registers it with skl2onnx; this
 module needs only ``onnx`` and the network's plan (``Network.layers()``, from
-``Network.from_fitted``). Each layer is written as ToyNet's
+``_base.fitted_network``). Each layer is written as ToyNet's
 :meth:`Network.forward` computes it, in the same order of operations
 (``Z = A @ W + b``, then ``(Z - mean) * inv_std * gamma + beta``, then the
 activation), so ONNX Runtime reproduces ToyNet's outputs to rounding.
@@ -17,6 +17,7 @@ import numpy as np
 from onnx import TensorProto, helper
 
 from ._activations import ELU_ALPHA, LEAKY_SLOPE, exp_cap
+from ._array_api import is_numpy
 from ._batchnorm import EPSILON
 from ._network import big
 
@@ -42,7 +43,7 @@ class Graph:
 
         ``proto`` (an ONNX element type) is needed only for strings.
         """
-        key = (id(value), dtype) if isinstance(value, np.ndarray) else None
+        key = (id(value), dtype) if is_numpy(value) else None
         if key in self.cache:
             return self.cache[key][1]
         array = value
@@ -236,12 +237,12 @@ class _Branch:
 def forward(g, X, net, saturate=True):
     """Append the layers of ``net`` after variable ``X``; return its output.
 
-    ``net`` is a :class:`Network` (``Network.from_fitted(est)``). Computes in
+    ``net`` is a :class:`Network` (``fitted_network(est)``). Computes in
     ``g.dtype`` (the input's precision) as ToyNet's ``Network.predict``:
-    every row through the plain layers, then, only if some output is not finite
+    every row through the unguarded layers, then, only if some output is not finite
     (an input so large that a product overflowed), those rows again through
     saturated layers, in an ``If`` whose branch costs nothing otherwise.
-    Without ``saturate``, only the plain layers.
+    Without ``saturate``, only the unguarded layers.
     """
     plan = net.layers()
     P = _layers(g, X, plan, saturate=False)

@@ -1,19 +1,14 @@
 """What a converted classifier's label outputs hold: values, ONNX types, names.
 
-Used by :mod:`sklearn_toynet.onnx`; needs only ``onnx`` and the fitted
-attributes.
+Used by :mod:`sklearn_toynet.onnx`, which reads the fitted classifier and
+passes its ``classes_`` and whether it is multilabel; needs only ``onnx``.
 """
 
 import numpy as np
 from onnx import TensorProto
 
 
-def is_multilabel(est):
-    """One sigmoid per label (a binary target has one unit, multiclass a softmax)."""
-    return est.out_activation_ == "logistic" and est.n_outputs_ > 1
-
-
-def labels(est, nocl):
+def labels(classes, multilabel, nocl):
     """The label constant: ``(values, ONNX element type)``.
 
     Labels keep the training labels' type: integers as int64, floats as their
@@ -21,8 +16,7 @@ def labels(est, nocl):
     multilabel targets, whose labels are ``0 .. n_labels - 1``) they are the
     classes' indices.
     """
-    classes = est.classes_
-    if nocl or is_multilabel(est):
+    if nocl or multilabel:
         return np.arange(len(classes), dtype=np.int64), TensorProto.INT64
     if classes.dtype == np.bool_:
         return classes, TensorProto.BOOL
@@ -40,9 +34,9 @@ def labels(est, nocl):
     )
 
 
-def zipmap_keys(est, nocl):
+def zipmap_keys(classes, multilabel, nocl):
     """ZipMap's keys ``(attribute, keys, ONNX element type)``: int64 or strings."""
-    values, proto = labels(est, nocl)
+    values, proto = labels(classes, multilabel, nocl)
     if proto == TensorProto.STRING:
         keys = [s.encode("utf-8") for s in values]
         return "classlabels_strings", keys, TensorProto.STRING
@@ -50,9 +44,9 @@ def zipmap_keys(est, nocl):
     return "classlabels_int64s", [int(v) for v in values], TensorProto.INT64
 
 
-def column_names(est, nocl):
+def column_names(classes, multilabel, nocl):
     """Output names for zipmap="columns", as skl2onnx names them."""
-    values, proto = labels(est, nocl)
+    values, proto = labels(classes, multilabel, nocl)
     if proto == TensorProto.STRING:
         return [f"s{v}" for v in values]
     return [f"i{int(v)}" for v in values]

@@ -3,8 +3,11 @@
 Same rules and hyperparameters as scikit-learn's MLP solvers ("sgd" with
 momentum, Nesterov momentum and learning-rate schedules; "adam"), written to
 update in place so an epoch allocates nothing per parameter. Parameters of
-another Array API library (see ``_array_api``) take a plain path with the same
-arithmetic in their namespace, still updating the parameters in place.
+another Array API library (see ``_array_api``) take the generic path with the
+same arithmetic in their namespace, still updating the parameters in place.
+The NumPy updates are written apart for their ``out=`` writes, cache-sized
+blocks and ``into=`` spares, which benchmarks/RESULTS.md's rows "partial_fit,
+10 rows" (Small calls) and "partial_fit on a wide network" pay for.
 """
 
 import copy
@@ -12,13 +15,11 @@ import math
 
 import numpy as np
 
-from ._array_api import namespace
+from ._array_api import is_numpy, namespace, sum_of_squares, xp_of
 
 
 def _zeros_like(a):
-    if isinstance(a, np.ndarray):
-        return np.zeros_like(a)
-    return namespace(a).zeros_like(a)
+    return xp_of(a).zeros_like(a)
 
 
 class _Moments:
@@ -82,8 +83,8 @@ class SGD(_Moments):
         None entry of the moments' list gets new arrays.
         """
         lr, mu = self.learning_rate, self.momentum
-        if not isinstance(params[0], np.ndarray):
-            return self._plain_update(params, grads)
+        if not is_numpy(params[0]):
+            return self._generic_update(params, grads)
         if mu == 0:
             # Plain gradient descent: the blog's ``syn0 += ...``, downhill:
             # ``param -= step`` (``new_param`` is ``param`` but in the first step
@@ -108,7 +109,7 @@ class SGD(_Moments):
             param += step
         self.velocities = list(new_velocities[0])
 
-    def _plain_update(self, params, grads):
+    def _generic_update(self, params, grads):
         """``update`` for another array library: the same steps, in its namespace."""
         # In place, as NumPy's (the standard's in-place operators): the moments
         # are the fit's own (a continued fit of another library deep-copies
@@ -186,8 +187,8 @@ class Adam(_Moments):
         ``into``: as for :meth:`SGD.update`, with the new first and second
         moments, in that order.
         """
-        if not isinstance(params[0], np.ndarray):
-            return self._plain_update(params, grads)
+        if not is_numpy(params[0]):
+            return self._generic_update(params, grads)
         new_params, (new_firsts, new_seconds) = _targets(self, params, into)
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
@@ -222,7 +223,7 @@ class Adam(_Moments):
             np.subtract(param, step, out=new_param)
         self.first_moments, self.second_moments = list(new_firsts), list(new_seconds)
 
-    def _plain_update(self, params, grads):
+    def _generic_update(self, params, grads):
         """``update`` for another array library: the same steps, in its namespace."""
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
@@ -232,7 +233,7 @@ class Adam(_Moments):
             * np.sqrt(1 - b2**self.t)
             / (1 - b1**self.t)
         )
-        # In place, as NumPy's (see SGD._plain_update), in NumPy's order.
+        # In place, as NumPy's (see SGD._generic_update), in NumPy's order.
         for param, grad, m, v in zip(
             params, grads, self.first_moments, self.second_moments
         ):
@@ -308,10 +309,7 @@ def decay_weights(flat, n_weights, shrink):
     per-weight scaling; the intercepts and batch norm's parameters, laid out
     after the weights in the flat buffer (``Network.flatten``), do not.
     """
-    if isinstance(flat, np.ndarray):
-        flat[:n_weights] *= shrink
-    else:  # another array library: the standard's slice assignment
-        flat[:n_weights] = flat[:n_weights] * shrink
+    flat[:n_weights] *= shrink  # in place, in every library (the slice is set back)
 
 
 def clip_grad_norm(grads, max_norm):
@@ -322,32 +320,12 @@ def clip_grad_norm(grads, max_norm):
     their largest entry, so clipping still scales them down instead of
     multiplying them by ``max_norm / inf = 0`` (and ``inf * 0`` into NaN).
     """
-    if not isinstance(grads[0], np.ndarray):
-        return _plain_clip_grad_norm(grads, max_norm)
-    norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads)))
-    if not np.isfinite(norm):
-        unit = max(float(np.abs(g).max(initial=0)) for g in grads)
-        if np.isfinite(unit) and unit > 0:
-            norm = unit * float(
-                np.sqrt(sum(float(np.vdot(g / unit, g / unit)) for g in grads))
-            )
-    if norm > max_norm:
-        scale = max_norm / norm
-        for g in grads:
-            g *= scale
-    return norm
-
-
-def _plain_clip_grad_norm(grads, max_norm):
-    """``clip_grad_norm`` for another array library, in its namespace."""
-    xp = namespace(grads[0])
-    norm = math.sqrt(sum(float(xp.sum(g * g)) for g in grads))
+    xp = xp_of(grads[0])
+    norm = math.sqrt(sum(sum_of_squares(g) for g in grads))
     if not math.isfinite(norm):
         unit = max((float(xp.max(xp.abs(g))) for g in grads if g.shape[0]), default=0.0)
         if math.isfinite(unit) and unit > 0:
-            norm = unit * math.sqrt(
-                sum(float(xp.sum((g / unit) * (g / unit))) for g in grads)
-            )
+            norm = unit * math.sqrt(sum(sum_of_squares(g / unit) for g in grads))
     if norm > max_norm:
         scale = max_norm / norm
         for g in grads:

@@ -1,6 +1,6 @@
 """Prediction's entry points, shared by the classifier and the regressor.
 
-Input checked against the fitted model (a fast path for plain float arrays,
+Input checked against the fitted model (a fast path for float ndarrays,
 scikit-learn's ``validate_data`` for everything else), the dtype it is
 computed in, and the forward pass under the call's BLAS thread limit.
 """
@@ -23,8 +23,8 @@ class PredictingMixin:
 
         As MLP, by numpy's promotion: float64 input meets float32 weights in
         float64 (then a float64 answer's rows sum to 1 in float64); float32
-        input stays float32, as the weights' dtype otherwise. A plain float
-        array takes the fast checks of ``_fast_input``, anything else (and
+        input stays float32, as the weights' dtype otherwise. A float
+        ndarray takes the fast checks of ``_fast_input``, anything else (and
         anything they refuse) scikit-learn's ``validate_data``.
         """
         X_fast = self._fast_input(X)
@@ -37,7 +37,7 @@ class PredictingMixin:
             # and inf.
             with np.errstate(over="ignore", invalid="ignore"):
                 X = self._checked_input(X)
-            check_same_namespace(X, self, method)
+            check_same_namespace(X, self.coefs_[0], type(self).__name__, method)
             if not is_numpy(X):  # another array library: its own promotion
                 xp = namespace(X)
                 dtype = xp.result_type(X.dtype, self.coefs_[0].dtype)
@@ -50,7 +50,7 @@ class PredictingMixin:
         rows = min(X.shape[0], net.chunk_rows(X.shape[1]))
         units = [X.shape[1], *(W.shape[1] for W in net.coefs)]
         # Network.predict computes rows that overflow again, clipped: no warnings.
-        if not isinstance(X, np.ndarray) and not is_numpy(X):  # another library
+        if not is_numpy(X):  # another array library
             with limited_device_threads(X, rows, units), np.errstate(all="ignore"):
                 return net.predict(X)
         with limited_blas(rows, units, fit=False), np.errstate(all="ignore"):

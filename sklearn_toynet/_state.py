@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 import numpy as np
+import scipy.sparse as sp
 
-from ._array_api import namespace, to_device_of
+from ._array_api import is_numpy, namespace, to_device_of
 from ._losses import Objective
 
 
@@ -44,9 +45,9 @@ class Data:
         state); for another array library it moves to the rows' device first.
         """
         sample_weight = self.sample_weight
-        if not isinstance(self.Y, np.ndarray):
-            return self._plain_rows(index)
-        if isinstance(index, np.ndarray) and isinstance(self.X, np.ndarray):
+        if not is_numpy(self.Y):  # another array library
+            return self._generic_rows(index)
+        if not isinstance(index, slice) and not sp.issparse(self.X):
             # A shuffled batch: ``take`` gathers rows 1.5x faster than ``X[index]``
             # (200 of 50,000 rows of 100 features: 28 us instead of 42 us).
             return Data(
@@ -60,13 +61,13 @@ class Data:
             None if sample_weight is None else sample_weight[index],
         )
 
-    def _plain_rows(self, index):
+    def _generic_rows(self, index):
         arrays = (self.X, self.Y, self.sample_weight)
         if isinstance(index, slice):  # within bounds, rows of any rank: standard
             rows = slice(*index.indices(self.n_samples))
             return Data(*(None if a is None else a[rows, ...] for a in arrays))
         xp = namespace(self.Y)
-        if isinstance(index, np.ndarray):  # else already on the device
+        if is_numpy(index):  # else already on the device
             index = to_device_of(index, self.Y, dtype=xp.int64)
         return Data(*(None if a is None else xp.take(a, index, axis=0) for a in arrays))
 

@@ -7,9 +7,7 @@ Pure bookkeeping over a fit's :class:`~._state.FitState` and the call's
 
 import math
 
-import numpy as np
-
-from ._array_api import namespace
+from ._array_api import xp_of
 
 # MLP's message, word for word, then what else to try.
 MLP_DIVERGED = (
@@ -49,18 +47,9 @@ def _running_statistics(net):
 
 
 def _finite(a):
-    """Whether every entry of ``a`` is finite; a dot product first (no temporary).
-
-    A NaN or an infinity makes ``a . a`` NaN or infinite; so can finite
-    entries beyond ``1e154``, which the exact elementwise check then clears.
-    """
-    if not isinstance(a, np.ndarray):  # another array library
-        xp = namespace(a)
-        return bool(xp.all(xp.isfinite(a)))
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(np.dot(a.ravel(), a.ravel())):
-            return True
-    return bool(np.isfinite(a).all())
+    """Whether every entry of ``a`` is finite, in any array library."""
+    xp = xp_of(a)
+    return bool(xp.all(xp.isfinite(a)))
 
 
 def _diverged_message(settings):

@@ -705,11 +705,15 @@ class _Table:
         self.columns = [column for _, column in data.items()] if self.is_frame else None
 
     @classmethod
-    def validated(cls, estimator, X, reset):
-        """Check ``X`` as scikit-learn does (shape, names) and wrap it."""
+    def validated(cls, owner, X, reset):
+        """Check ``X`` as scikit-learn does (shape, names) and wrap it.
+
+        ``owner`` (see :func:`read_table`) is the estimator whose input it is:
+        ``validate_data`` records the fitted columns on it, and messages name it.
+        """
         if sp.issparse(X):
             raise TypeError(
-                f"{type(estimator).__name__} does not accept sparse input: pass "
+                f"{type(owner).__name__} does not accept sparse input: pass "
                 "a DataFrame or a dense array (X.toarray())."
             )
         if not isinstance(X, pd.DataFrame) and _is_other_frame(X):
@@ -717,19 +721,17 @@ class _Table:
 
             X = nw.from_native(X, eager_only=True).to_pandas()
         if isinstance(X, pd.DataFrame):
-            validate_data(estimator, X, reset=reset, skip_check_array=True)
+            validate_data(owner, X, reset=reset, skip_check_array=True)
             # check_array's messages for an empty table.
             for what, n in (("sample", X.shape[0]), ("feature", X.shape[1])):
                 if n < 1:
                     raise ValueError(
                         f"Found array with {n} {what}(s) (shape={X.shape}) while "
-                        f"a minimum of 1 is required by {type(estimator).__name__}."
+                        f"a minimum of 1 is required by {type(owner).__name__}."
                     )
             names = X.columns if all(isinstance(c, str) for c in X.columns) else None
             return cls(X, None if names is None else np.asarray(names, dtype=object))
-        X = validate_data(
-            estimator, X, reset=reset, dtype=None, ensure_all_finite=False
-        )
+        X = validate_data(owner, X, reset=reset, dtype=None, ensure_all_finite=False)
         if X.dtype.kind in "US":
             X = X.astype(object)
         elif X.dtype.kind not in "fiubO":

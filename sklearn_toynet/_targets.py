@@ -165,15 +165,15 @@ class ClassTargets:
         """
         binarizer = self.binarizer  # read once: every predict call decodes
         y_type, classes = binarizer.y_type_, binarizer.classes_
-        if not isinstance(P, np.ndarray):
-            return self._plain_decode(P, y_type)
+        if not is_numpy(P):  # another array library
+            return self._generic_decode(P, y_type)
         if y_type == "multiclass":
             return classes.take(P.argmax(axis=1), mode="clip")
         if y_type == "binary" and len(classes) == 2:
             return classes[(P[:, 0] > 0.5).astype(np.intp)]
         return self.decode_targets(P)
 
-    def _plain_decode(self, P, y_type):
+    def _generic_decode(self, P, y_type):
         """``decode`` for another array library's outputs, on their device."""
         xp = namespace(P)
         if y_type == "multiclass":
@@ -189,7 +189,7 @@ class ClassTargets:
 
     def decode_targets(self, Y):
         """Labels of encoded targets ``Y`` (or outputs), by the binarizer itself."""
-        if not isinstance(Y, np.ndarray):  # another array library: via the host
+        if not is_numpy(Y):  # another array library: via the host
             return _labels_like(self.decode_targets(to_numpy(Y)), Y)
         if Y.shape[1] == 1:
             Y = Y.ravel()
@@ -294,9 +294,7 @@ class RegressionTargets:
             P = _unstandardized(P, self.center, self.scale)
         if not self.y_was_1d:
             return P
-        return (
-            P.ravel() if isinstance(P, np.ndarray) else namespace(P).reshape(P, (-1,))
-        )
+        return P.ravel() if is_numpy(P) else namespace(P).reshape(P, (-1,))
 
     decode_targets = decode
 
@@ -329,7 +327,7 @@ def _on_host(*arrays):
 
 def _unstandardized(P, center, scale):
     """``P * scale + center``, in ``P``'s library and dtype."""
-    if isinstance(P, np.ndarray):
+    if is_numpy(P):
         return (P * scale + center).astype(P.dtype, copy=False)
     xp = namespace(P)
     scale, center = (xp.astype(to_device_of(a, P), P.dtype) for a in (scale, center))

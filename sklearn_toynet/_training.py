@@ -18,7 +18,16 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from ._array_api import any_nonzero, copy_of, namespace, to_device_of, to_numpy
+from ._array_api import (
+    any_nonzero,
+    copy_of,
+    is_numpy,
+    namespace,
+    sum_of_squares,
+    to_device_of,
+    to_numpy,
+    xp_of,
+)
 from ._network import views_of
 from ._optimizers import clip_grad_norm, decay_weights
 from ._schedules import SCHEDULES, step_factor
@@ -140,7 +149,7 @@ def run_epoch(net, optimizer, workspace, data, settings, rng):
         if workspace.order is None or workspace.order.size != n_samples:
             workspace.order = np.arange(n_samples)
         order = workspace.order = workspace.order[rng.permutation(n_samples)]
-        if workspace.plain:  # the epoch's order moves to the device once
+        if workspace.generic:  # the epoch's order moves to the device once
             order = workspace.on_device(order)
     if order is None and batch_size >= n_samples:  # full batch: the blog's case
         return train_step(net, optimizer, workspace, data, settings, rng)
@@ -180,13 +189,12 @@ def train_step(net, optimizer, workspace, batch, settings, rng):
         _decay(net, optimizer, workspace, settings)
         return reported
     # A continued fit's first step: the fitted arrays stay as they were.
-    new_flat, moments = into
     optimizer.update(
-        [workspace.flat], [workspace.flat_grad], into=([new_flat], moments)
+        [workspace.flat], [workspace.flat_grad], into=([into.flat], into.moments)
     )
     workspace.first_step_into = None
-    net.use_buffer(new_flat)
-    workspace.flat = new_flat
+    net.use_buffer(into.flat)
+    workspace.flat = into.flat
     _decay(net, optimizer, workspace, settings)
     return reported
 
@@ -230,7 +238,7 @@ def loss_and_gradient(
     if objective.alpha:
         total = X.shape[0] if sample_weight is None else _sum(sample_weight)
         l2_scale = objective.alpha / total
-        penalty = 0.5 * l2_scale * sum(_sum_of_squares(W) for W in net.coefs)
+        penalty = 0.5 * l2_scale * sum(sum_of_squares(W) for W in net.coefs)
         value += penalty
         reported += penalty
     net.backward(cache, delta, grads, l2_scale=l2_scale, buffers=deltas)
@@ -238,15 +246,7 @@ def loss_and_gradient(
 
 
 def _sum(a):
-    if isinstance(a, np.ndarray):
-        return float(a.sum())
-    return float(namespace(a).sum(a))
-
-
-def _sum_of_squares(W):
-    if isinstance(W, np.ndarray):
-        return float(np.vdot(W, W))
-    return float(namespace(W).sum(W * W))
+    return float(xp_of(a).sum(a))
 
 
 class Workspace:
@@ -255,16 +255,16 @@ class Workspace:
     ``flat`` is the network's flattened parameters (see ``Network.flatten``);
     ``flat_grad`` holds the gradient in the same layout, and ``grads`` are its
     views, one per parameter array, for the backward pass to fill.
-    ``first_step_into`` is where a continued fit's first step writes (see
-    ``_continued``): ``(new flat buffer, [moment arrays])``, or None.
+    ``first_step_into`` is where a continued fit's first step writes (a
+    ``_continued.FirstStepInto``), or None.
     For another array library's ``flat`` (see ``_array_api``) the passes
     allocate their own arrays: no activation buffers.
     """
 
     def __init__(self, net, flat):
         self.flat = flat
-        self.plain = not isinstance(flat, np.ndarray)
-        if self.plain:
+        self.generic = not is_numpy(flat)  # another array library's parameters
+        if self.generic:
             self.flat_grad = namespace(flat).zeros_like(flat)
         else:
             self.flat_grad = np.empty_like(flat)
@@ -284,8 +284,8 @@ class Workspace:
         """
         if (
             workspace is None
-            or workspace.plain
-            or not isinstance(flat, np.ndarray)
+            or workspace.generic
+            or not is_numpy(flat)
             or workspace.flat_grad.shape != flat.shape
             or workspace.flat_grad.dtype != flat.dtype
             or workspace._units != [W.shape[1] for W in net.coefs]
@@ -297,12 +297,12 @@ class Workspace:
         return workspace
 
     def on_device(self, index):
-        """NumPy row numbers ``index`` on the parameters' device (plain path)."""
+        """NumPy row numbers ``index`` on the parameters' device (generic path)."""
         return to_device_of(index, self.flat, dtype=namespace(self.flat).int64)
 
     def arrays(self, X):
         """Activation and hidden-delta buffers for a batch of ``X``'s rows."""
-        if self.plain:
+        if self.generic:
             return None, None
         n_rows = X.shape[0]
         if n_rows not in self._buffers:
@@ -358,14 +358,14 @@ def minimize_lbfgs(net, flat, data, settings, on_iteration):
     ``on_iteration`` and the result's ``reported_fun`` get the same iterate's
     loss on MLP's scale (see ``reported_loss``).
     """
-    plain = not isinstance(flat, np.ndarray)
-    flat_grad = Workspace(net, flat).flat_grad if plain else np.empty_like(flat)
+    generic = not is_numpy(flat)  # another array library's parameters
+    flat_grad = Workspace(net, flat).flat_grad if generic else np.empty_like(flat)
     grads = views_of(flat_grad, net.params())
     last_x, last_reported = None, None  # the last evaluated point, its MLP loss
 
     def objective(x):
         nonlocal last_x, last_reported
-        flat[...] = to_device_of(x, flat) if plain else x
+        flat[...] = to_device_of(x, flat) if generic else x
         # bn_momentum=1: the running statistics become the full data's.
         value, last_reported = loss_and_gradient(
             net, data, grads, settings.objective, bn_momentum=1.0
@@ -394,7 +394,7 @@ def minimize_lbfgs(net, flat, data, settings, on_iteration):
         ),
     )
     result.reported_fun = reported_at(result.x)
-    flat[...] = to_device_of(result.x, flat) if plain else result.x
+    flat[...] = to_device_of(result.x, flat) if generic else result.x
     if net.batch_norm is not None:
         # Leave the running statistics at those of the returned weights.
         net.forward(

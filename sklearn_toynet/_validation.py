@@ -11,8 +11,9 @@ the score early stopping follows (``validation_scores_``), chosen by
 weights alike.
 """
 
+from typing import NamedTuple
+
 import numpy as np
-from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -55,45 +56,15 @@ def split_validation(data, targets, fraction, rng):
     """``(training Data, validation Data)``: ``fraction`` of the rows held out.
 
     Stratified by class when ``targets`` (see ``_targets``) has one label per
-    row, drawn from ``rng`` as MLPClassifier draws it. Rows of another array
-    library (see ``_array_api``) are split by the same draws, made on the
-    host over row numbers, then taken on their device.
+    row, drawn from ``rng`` as MLPClassifier draws it. The draws split the
+    row numbers, on the host, exactly as ``train_test_split`` would split the
+    rows themselves; the rows are then taken in their own library and device.
     """
-    if not is_numpy(data.X):
-        return _split_plain(data, targets, fraction, rng)
-    labels = targets.stratify(data.Y)
-    if labels is not None:
-        _check_stratifiable(labels, fraction)
-    arrays = [data.X, data.Y]
-    if data.sample_weight is not None:
-        arrays.append(data.sample_weight)
-    try:
-        parts = train_test_split(
-            *arrays,
-            test_size=fraction,
-            random_state=rng,
-            stratify=None if labels is None else data.Y,
-        )
-    except ValueError as error:
-        if labels is None or "number of classes" not in str(error):
-            raise
-        raise ValueError(f"{error}. {_STRATIFIED % fraction}") from None
-    if parts[1].shape[0] < 2:
-        raise ValueError(
-            "The validation set is too small. Increase 'validation_fraction' "
-            "or the size of your dataset."
-        )
-    return _checked_split(Data(*parts[0::2]), Data(*parts[1::2]))
-
-
-def _split_plain(data, targets, fraction, rng):
-    """``split_validation`` for another array library's rows: the same draws."""
     Y = to_numpy(data.Y)
     labels = targets.stratify(Y)
     if labels is not None:
         _check_stratifiable(labels, fraction)
     try:
-        # The row numbers split as the rows themselves would be.
         train, val = train_test_split(
             np.arange(data.n_samples),
             test_size=fraction,
@@ -159,15 +130,24 @@ def _check_stratifiable(labels, fraction):
 
 # -- a given set ----------------------------------------------------------------------
 def check_validation_set(
-    est, targets, train, X_val, y_val, sample_weight_val, *, check_X
+    targets,
+    train,
+    X_val,
+    y_val,
+    sample_weight_val,
+    *,
+    early_stopping,
+    class_weight,
+    check_X,
 ):
     """The given validation set as ``Data``, validated like ``train``; None if none.
 
     Called after ``X``/``y`` are validated (``n_features_in_``, the classes and
     the training dtype are known); ``check_X(X_val)`` checks the rows as the
-    estimator checks any input to predict from. ``class_weight`` weighs the
-    validation rows as it weighs the training rows, so the validation loss is
-    the training loss's, the L2 penalty aside.
+    estimator checks any input to predict from. ``early_stopping`` and
+    ``class_weight`` are the estimator's parameters: ``class_weight`` weighs
+    the validation rows as it weighs the training rows, so the validation
+    loss is the training loss's, the L2 penalty aside.
     """
     if X_val is None and y_val is None:
         if sample_weight_val is not None:
@@ -176,14 +156,19 @@ def check_validation_set(
             )
         return None
     if not is_numpy(train.X):
-        return _plain_validation_set(
-            est, targets, train, X_val, y_val, sample_weight_val, check_X
+        return _generic_validation_set(
+            targets,
+            train,
+            (X_val, y_val, sample_weight_val),
+            early_stopping=early_stopping,
+            class_weight=class_weight,
+            check_X=check_X,
         )
     if y_val is None:
         raise ValueError("X_val is provided, but y_val was not provided.")
     if X_val is None:
         raise ValueError("y_val is provided, but X_val was not provided.")
-    if not est.early_stopping:
+    if not early_stopping:
         raise ValueError(
             "X_val and y_val are passed to fit while at the same time "
             "early_stopping is False. When passing X_val and y_val to fit, "
@@ -211,7 +196,6 @@ def check_validation_set(
             f"y_val has {1 if Y_val.ndim == 1 else Y_val.shape[1]} output(s) "
             f"after encoding, but y has {train.Y.shape[1]}."
         )
-    class_weight = getattr(est, "class_weight", None)
     if sample_weight_val is not None or class_weight is not None:
         try:
             sample_weight_val = checked_sample_weight(
@@ -228,9 +212,7 @@ def check_validation_set(
     return Data(X_val, Y_val, sample_weight_val)
 
 
-def _plain_validation_set(
-    est, targets, train, X_val, y_val, sample_weight_val, check_X
-):
+def _generic_validation_set(targets, train, given, **params):
     """``check_validation_set`` when ``X`` is another array library's.
 
     Everything follows ``X``: the given set is validated on the host exactly
@@ -241,13 +223,8 @@ def _plain_validation_set(
         np.empty((0, train.X.shape[1]), numpy_dtype(train.X)),
         to_numpy(train.Y),
     )
-    X_val, y_val, sample_weight_val = (
-        to_numpy(a) if hasattr(a, "__dlpack__") else a
-        for a in (X_val, y_val, sample_weight_val)
-    )
-    host = check_validation_set(
-        est, targets, host_train, X_val, y_val, sample_weight_val, check_X=check_X
-    )
+    given = (to_numpy(a) if hasattr(a, "__dlpack__") else a for a in given)
+    host = check_validation_set(targets, host_train, *given, **params)
     return Data(
         *(
             None if a is None else to_device_of(a, train.X)
@@ -265,19 +242,18 @@ class ValidationMonitor:
     MLPClassifier's score (accuracy, R^2) computed as MLP computes it;
     ``"loss"`` the negated validation loss (higher is better, as every score,
     as in HistGradientBoosting); any other value the scikit-learn scorer
-    ``check_scoring`` makes of it, called on ``view(state)``: a copy of the
-    estimator that predicts with the weights as they stand.
+    ``check_scoring`` makes of it (``scorer``, made by the estimator),
+    called on ``view(state)``: a copy of the estimator that predicts with the
+    weights as they stand.
     """
 
-    def __init__(self, data, targets, objective, scoring, est, view):
+    def __init__(self, data, targets, objective, scoring, scorer, view):
         self.data, self.targets = data, targets
         # The validation loss measures the model against the true labels: label
         # smoothing shapes training only.
         self._objective, self._scoring = objective.unsmoothed(), scoring
-        self._scorer = self._scored = None
-        if scoring not in (None, "loss"):
-            self._scorer = check_scoring(est, scoring)
-            self._view = view
+        self._scorer, self._view = scorer, view
+        self._scored = None  # a ScoredView, made on the first scored epoch
 
     def loss(self, net, P):
         """The loss of outputs ``P`` on the validation set (MLP's scale, no L2)."""
@@ -301,6 +277,15 @@ class ValidationMonitor:
         if data.sample_weight is not None:
             kwargs["sample_weight"] = data.sample_weight
         if self._scored is None:  # the view shares the state's weight arrays
-            self._scored = (self._view(state), self.targets.decode_targets(data.Y))
-        view, y = self._scored
-        return loss, float(self._scorer(view, data.X, y, **kwargs))
+            self._scored = ScoredView(
+                self._view(state), self.targets.decode_targets(data.Y)
+            )
+        scored = self._scored
+        return loss, float(self._scorer(scored.model, data.X, scored.y, **kwargs))
+
+
+class ScoredView(NamedTuple):
+    """What a ``scoring`` scorer is called on, each epoch."""
+
+    model: object  # a copy of the estimator sharing the training state's weights
+    y: np.ndarray  # the validation targets, decoded to the labels the user gave

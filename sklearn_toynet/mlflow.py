@@ -22,6 +22,7 @@ database store need: pandas, SQLAlchemy, Alembic and skops).
 
 import contextlib
 import time
+from dataclasses import dataclass, field
 
 try:
     import mlflow
@@ -299,6 +300,19 @@ def log_training_curves(model, *, run_id=None, prefix=""):
     return n_epochs
 
 
+@dataclass
+class _LoggedFit:
+    """What an :class:`EpochLogger` keeps of one fit, between its hooks."""
+
+    run_id: str
+    started: bool  # whether the logger started the run (and so ends it)
+    # The asynchronous logging operations not yet waited for.
+    pending: list = field(default_factory=list)
+    # Each curve's length when the current epoch began.
+    lengths: dict = field(default_factory=dict)
+    ended: bool = False  # whether the whole fit ended (False if it raised)
+
+
 class EpochLogger:
     """Callback logging the loss and validation score of each epoch to MLflow.
 
@@ -348,27 +362,21 @@ class EpochLogger:
             if active is None:
                 active, started = mlflow.start_run(), True
             run_id = active.info.run_id
-        self._fit = {
-            "run_id": run_id,
-            "started": started,
-            "pending": [],  # the asynchronous logging operations not yet waited for
-            "lengths": {},  # each curve's length when the current epoch began
-            "ended": False,  # whether the whole fit ended (False if it raised)
-        }
+        self._fit = _LoggedFit(run_id, started)
 
     def on_fit_task_begin(self, estimator, context, *, fitted_estimator=None):
         """Note how long each curve is before an epoch."""
         if context.parent is not None and fitted_estimator is not None:
-            self._fit["lengths"] = _lengths(fitted_estimator)
+            self._fit.lengths = _lengths(fitted_estimator)
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
         """Log what the epoch added to each curve; never asks the fit to stop."""
         if context.parent is None:  # the whole fit, not an epoch
-            self._fit["ended"] = True
+            self._fit.ended = True
             return False
         if fitted_estimator is None:  # an epoch begun but not run
             return False
-        before = self._fit["lengths"]
+        before = self._fit.lengths
         values = {
             self.prefix + name: float(getattr(fitted_estimator, CURVES[name])[-1])
             for name, length in _lengths(fitted_estimator).items()
@@ -377,18 +385,18 @@ class EpochLogger:
         operation = mlflow.log_metrics(
             values,
             step=len(fitted_estimator.loss_curve_),
-            run_id=self._fit["run_id"],
+            run_id=self._fit.run_id,
             synchronous=False,
         )
-        self._fit["pending"].append(operation)
+        self._fit.pending.append(operation)
         return False
 
     def teardown(self, estimator, context):
         """Wait until every value is logged; end the run if this callback began it."""
         fit, self._fit = self._fit, None
         try:
-            for operation in fit["pending"]:
+            for operation in fit.pending:
                 operation.wait()
         finally:
-            if fit["started"]:
-                mlflow.end_run("FINISHED" if fit["ended"] else "FAILED")
+            if fit.started:
+                mlflow.end_run("FINISHED" if fit.ended else "FAILED")

@@ -44,10 +44,11 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 from sklearn.utils.validation import check_is_fitted
 
+from ._array_api import is_numpy
+from ._base import fitted_network
 from ._classifier import ToyNetClassifier
-from ._network import Network
 from ._onnx_graph import PROTO, Graph, check_supported, forward
-from ._onnx_labels import column_names, is_multilabel, labels, zipmap_keys
+from ._onnx_labels import column_names, labels, zipmap_keys
 from ._onnx_tabular import encode, input_columns
 from ._regressor import ToyNetRegressor
 from ._tabular import TabularMixin, ToyNetTabularClassifier, ToyNetTabularRegressor
@@ -104,11 +105,21 @@ TENSOR_TYPES = {
 }
 
 
+def is_multilabel(est):
+    """One sigmoid per label (a binary target has one unit, multiclass a softmax)."""
+    return est.out_activation_ == "logistic" and est.n_outputs_ > 1
+
+
+def _label_set(est):
+    """``(classes_, multilabel)`` of a fitted classifier, for ``_onnx_labels``."""
+    return est.classes_, is_multilabel(est)
+
+
 def _classifier_outputs(est, input_type, options, N=None):
     """``[(name, type), ...]`` of the classifier's outputs, in order."""
     ftype = _float_type(input_type)
     n_classes = len(est.classes_)
-    ltype = TENSOR_TYPES[labels(est, options["nocl"])[1]]
+    ltype = TENSOR_TYPES[labels(*_label_set(est), options["nocl"])[1]]
     label = ltype([N, n_classes] if is_multilabel(est) else [N])
     zipmap = options["zipmap"]
     if zipmap is False:
@@ -123,9 +134,9 @@ def _classifier_outputs(est, input_type, options, N=None):
         )
     outputs = [("output_label", label)]
     if zipmap == "columns":
-        names = column_names(est, options["nocl"])
+        names = column_names(*_label_set(est), options["nocl"])
         return outputs + [(name, ftype([N])) for name in names]
-    key_type = TENSOR_TYPES[zipmap_keys(est, options["nocl"])[2]]
+    key_type = TENSOR_TYPES[zipmap_keys(*_label_set(est), options["nocl"])[2]]
     # ONNX's ZipMap holds float values, whatever the input's precision.
     maps = SequenceType(DictionaryType(key_type([]), FloatTensorType([])))
     return outputs + [("output_probability", maps)]
@@ -141,13 +152,13 @@ def _options(scope, est):
 # -- parsers and shape calculators ----------------------------------------------------
 def _checked(est):
     check_is_fitted(est)
-    if not isinstance(est.coefs_[0], np.ndarray):
+    if not is_numpy(est.coefs_[0]):
         raise TypeError(
             f"This {type(est).__name__} holds its weights on another array "
             "library's device; ONNX export needs NumPy arrays: move it first with "
             "sklearn.utils._array_api.move_estimator_to(estimator, numpy, 'cpu')."
         )
-    check_supported(Network.from_fitted(est))
+    check_supported(fitted_network(est))
     return est
 
 
@@ -223,7 +234,7 @@ def _network_output(scope, operator, container):
             to = TensorProto.DOUBLE if dtype == np.float64 else TensorProto.FLOAT
             X = g.op("Cast", X, to=to)
     saturate = _options(scope, est)["saturate"]
-    return g, forward(g, X, Network.from_fitted(est), saturate=saturate)
+    return g, forward(g, X, fitted_network(est), saturate=saturate)
 
 
 def _convert_regressor(scope, operator, container):
@@ -240,7 +251,7 @@ def _convert_classifier(scope, operator, container):
     nocl = options["nocl"]
     g, P = _network_output(scope, operator, container)
     out = [v.full_name for v in operator.outputs]
-    values, proto = labels(est, nocl)
+    values, proto = labels(*_label_set(est), nocl)
     multilabel = is_multilabel(est)
     if not multilabel or options["output_class_labels"]:
         classes = g.const(values, "classes", dtype=values.dtype, proto=proto)
@@ -273,7 +284,7 @@ def _convert_classifier(scope, operator, container):
     else:
         if g.dtype == np.float64:
             proba = g.op("Cast", proba, to=TensorProto.FLOAT)
-        attribute, keys, _ = zipmap_keys(est, nocl)
+        attribute, keys, _ = zipmap_keys(*_label_set(est), nocl)
         g.op("ZipMap", proba, out=out[1], domain="ai.onnx.ml", **{attribute: keys})
 
 

@@ -25,7 +25,7 @@ _NO_TORCH = pytest.mark.skipif(
 )
 _NO_CUDA = pytest.mark.skipif(not HAS_CUDA, reason="no CUDA device here")
 
-#: The namespaces every plain-path test runs on, as pytest parameters.
+#: The namespaces every generic-path test runs on, as pytest parameters.
 NAMESPACES = [
     "array_api_strict",
     pytest.param("torch", marks=_NO_TORCH),

@@ -321,13 +321,13 @@ def test_inputs_near_the_float_limit_predict_finite(name):
     )
 
 
-# -- the gradient on the plain path, against central finite differences ----------
+# -- the gradient on the generic path, against central finite differences --------
 @pytest.mark.parametrize("name", NAMESPACES)
 @pytest.mark.parametrize(
     "activation", ["logistic", "tanh", "relu", "elu", "gelu", "silu", "softplus"]
 )
 @pytest.mark.parametrize("batch_norm", [False, True])
-def test_plain_gradient_matches_finite_differences(name, activation, batch_norm):
+def test_generic_gradient_matches_finite_differences(name, activation, batch_norm):
     rng = np.random.RandomState(0)
     X, Y = rng.normal(size=(7, 3)), np.eye(3)[rng.randint(0, 3, 7)]
     weights = rng.uniform(0.5, 1.5, 7)

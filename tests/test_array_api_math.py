@@ -1,4 +1,4 @@
-"""The math modules' plain path (other array libraries) against their NumPy path.
+"""The math modules' generic path (other array libraries) against their NumPy path.
 
 Every activation and derivative, every loss with its output delta (a
 classifier's with label smoothing too), batch norm's two passes, both
@@ -16,11 +16,11 @@ from _array_api_helpers import NAMESPACES, on
 from sklearn_toynet._activations import (
     ACTIVATIONS,
     DERIVATIVES,
+    GENERIC_ACTIVATIONS,
+    GENERIC_DERIVATIVES,
+    GENERIC_OUTPUT_ACTIVATIONS,
     NEEDS_Z,
     OUTPUT_ACTIVATIONS,
-    PLAIN_ACTIVATIONS,
-    PLAIN_DERIVATIVES,
-    PLAIN_OUTPUT_ACTIVATIONS,
 )
 from sklearn_toynet._array_api import to_numpy
 from sklearn_toynet._batchnorm import batch_norm_backward, batch_norm_forward
@@ -47,8 +47,8 @@ def _inputs(seed=0, shape=(6, 4)):
 def test_activation_and_derivative_match_numpy(name, activation):
     Z = _inputs()
     for plain, numpy_table in (
-        (PLAIN_ACTIVATIONS, ACTIVATIONS),
-        (PLAIN_OUTPUT_ACTIVATIONS, OUTPUT_ACTIVATIONS),
+        (GENERIC_ACTIVATIONS, ACTIVATIONS),
+        (GENERIC_OUTPUT_ACTIVATIONS, OUTPUT_ACTIVATIONS),
     ):
         expected = numpy_table[activation](Z.copy())
         _close(plain[activation](on(name, Z)), expected)
@@ -56,7 +56,7 @@ def test_activation_and_derivative_match_numpy(name, activation):
     slope_of = Z if activation in NEEDS_Z else A
     delta = np.random.RandomState(1).normal(size=Z.shape)
     expected = DERIVATIVES[activation](slope_of, delta.copy())
-    actual = PLAIN_DERIVATIVES[activation](on(name, slope_of), on(name, delta))
+    actual = GENERIC_DERIVATIVES[activation](on(name, slope_of), on(name, delta))
     _close(actual, expected)
 
 
