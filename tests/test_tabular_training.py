@@ -165,7 +165,7 @@ def test_regression_predicts_in_the_units_of_large_offset_targets():
     X = table(200, gaps=False)
     y = 1e4 * regression_targets(X) + 1e6
     est = ToyNetTabularRegressor(
-        hidden_layer_sizes=(16,), max_iter=30, batch_size=20, random_state=0
+        hidden_layer_sizes=(16,), max_iter=60, batch_size=20, random_state=0
     )
     quiet(est.fit, X, y)
     assert est.loss_curve_[-1] < 1.0  # the network's loss, on standardized targets
@@ -180,7 +180,7 @@ def test_poisson_regression_learns_counts_unstandardized():
     rate = np.exp(0.5 * regression_targets(X))
     y = np.random.default_rng(0).poisson(rate)
     est = ToyNetTabularRegressor(
-        hidden_layer_sizes=(16,), max_iter=30, batch_size=20, random_state=0,
+        hidden_layer_sizes=(16,), max_iter=60, batch_size=20, random_state=0,
         loss="poisson",
     )  # fmt: skip
     quiet(est.fit, X, y)
