@@ -33,7 +33,12 @@ from ._array_api import (
     to_device_of,
     to_numpy,
 )
-from ._callbacks import CallbackSupportMixin, EpochHooks, NoHooks
+from ._callbacks import (
+    CallbackArguments,
+    CallbackSupportMixin,
+    EpochHooks,
+    NoHooks,
+)
 from ._continued import Scratch
 from ._fast_input import fast_validated
 from ._init import init_weights
@@ -623,7 +628,8 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         if not getattr(self, "_skl_callbacks", None):
             return NoHooks()
         root = self._init_callback_context(max_subtasks=max_epochs)
-        return EpochHooks(root, self, state, X, y, sample_weight)
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        return EpochHooks(root, CallbackArguments(self, X, y, metadata), state)
 
     # -- the network of the fitted (or training) state ----------------------------
     def _network(self, state=None, dtype=None):

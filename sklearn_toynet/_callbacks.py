@@ -7,6 +7,8 @@ the fit after that epoch. With an older scikit-learn, ``set_callbacks`` raises a
 clear ImportError and fitting is unaffected.
 """
 
+from typing import NamedTuple
+
 import sklearn
 
 try:
@@ -52,22 +54,31 @@ class NoHooks:
         pass
 
 
+class CallbackArguments(NamedTuple):
+    """What scikit-learn's callback API hands every hook of one fit.
+
+    The estimator bundles them once (``BaseToyNet._epoch_hooks``); the hooks
+    pass them on as they are and never read the estimator themselves.
+    """
+
+    estimator: object
+    X: object
+    y: object
+    metadata: dict | None  # {"sample_weight": ...}, or None
+
+
 class EpochHooks:
     """Calls the estimator's callbacks around the fit and each of its epochs.
 
     ``root`` is the fit's callback context (``_init_callback_context``);
-    callbacks that rebuild the model as it stands get ``state``'s attributes,
-    the weights copied (they train in place).
+    ``arguments`` are the fit's :class:`CallbackArguments`; callbacks that
+    rebuild the model as it stands get ``state``'s attributes, the weights
+    copied (they train in place).
     """
 
-    def __init__(self, root, est, state, X, y, sample_weight):
-        self._root, self._est, self._state, self._X, self._y = root, est, state, X, y
-        self._metadata = (
-            None if sample_weight is None else {"sample_weight": sample_weight}
-        )
-        self._root.call_on_fit_task_begin(
-            estimator=est, X=X, y=y, metadata=self._metadata
-        )
+    def __init__(self, root, arguments, state):
+        self._root, self._arguments, self._state = root, arguments, state
+        self._root.call_on_fit_task_begin(**arguments._asdict())
         self._epoch = None
 
     def _fitted_attributes(self):
@@ -75,10 +86,7 @@ class EpochHooks:
 
     def _call(self, hook, **extra):
         return hook(
-            estimator=self._est,
-            X=self._X,
-            y=self._y,
-            metadata=self._metadata,
+            **self._arguments._asdict(),
             reconstruction_attributes=self._fitted_attributes,
             **extra,
         )
@@ -93,7 +101,7 @@ class EpochHooks:
 
     def abandon_epoch(self):
         """End an epoch that was begun but never ran (L-BFGS's last one)."""
-        self._epoch.call_on_fit_task_end(estimator=self._est)
+        self._epoch.call_on_fit_task_end(estimator=self._arguments.estimator)
 
     def end_fit(self):
         self._call(self._root.call_on_fit_task_end)

@@ -56,6 +56,34 @@ class Figure:
 FIGURES = [
     Figure(
         "README.md",
+        r"their error is (\S+)x MLP's",
+        "Tables: aggregate",
+        "error / MLP",
+        "ToyNetTabular",
+    ),
+    Figure(
+        "README.md",
+        r"HistGradientBoosting's (\S+)x\)",
+        "Tables: aggregate",
+        "error / MLP",
+        "HGB",
+    ),
+    Figure(
+        "README.md",
+        r"better than HistGradientBoosting on (\d+) of them",
+        "Tables: aggregate",
+        "tables better than HGB",
+        "ToyNetTabular",
+    ),
+    Figure(
+        "README.md",
+        r"all 18 fitted in (\S+) CPU seconds",
+        "Tables: aggregate",
+        "fit s",
+        "ToyNetTabular",
+    ),
+    Figure(
+        "README.md",
         r"`benchmarks/RESULTS.md`, on an? [^,]+ CPU, (\d+) cores",
         "Machine",
         "CPUs",
