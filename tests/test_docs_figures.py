@@ -106,24 +106,6 @@ FIGURES = [
     ),
     Figure(
         "README.md",
-        r"the same search takes (\S+)x its time",
-        "Grid search of the gallery example",
-        "ToyNet",
-        "digits, 48 fits",
-        over="MLP 1 thread",
-        steady=True,
-    ),
-    Figure(
-        "README.md",
-        r"and the same fit (\S+)x\.",
-        "Small data",
-        "ToyNet",
-        "breast_cancer 569 x 30, lbfgs",
-        over="MLP 1 thread",
-        steady=True,
-    ),
-    Figure(
-        "README.md",
         r"`predict_proba` of one row in (\S+)x",
         "Small calls",
         "ToyNet/MLP",
@@ -194,27 +176,6 @@ FIGURES = [
         "Blog network",
         "MLP/raw",
         "XOR",
-    ),
-    Figure(
-        "array_api.rst",
-        r"PyTorch-CPU took (\S+)x NumPy's time",
-        "Array libraries: one adam epoch",
-        "CPU/NumPy",
-        "50,000 rows, hidden (100,)",
-    ),
-    Figure(
-        "array_api.rst",
-        r"hidden \(100,\), (\S+)x with hidden",
-        "Array libraries: one adam epoch",
-        "CPU/NumPy",
-        "50,000 rows, hidden (256, 256)",
-    ),
-    Figure(
-        "array_api.rst",
-        r"\(256, 256\), and (\S+)x for a one-row",
-        "Array libraries: predict_proba",
-        "CPU/NumPy",
-        "1 rows",
     ),
 ]
 

@@ -68,7 +68,14 @@ class Table:
     rows: list
 
     def column(self, name):
-        """The index of the column called ``name`` (see ``column_name``)."""
+        """The index of the column called ``name`` (see ``column_name``).
+
+        A header that is ``name`` itself comes first: the tabular suite's
+        aggregate has a value column and its target's column of one name.
+        """
+        exact = [j for j, h in enumerate(self.head) if h == name]
+        if len(exact) == 1:
+            return exact[0]
         found = [j for j, h in enumerate(self.head) if column_name(h) == name]
         if len(found) != 1:
             raise KeyError(f"{self.title!r} has {len(found)} columns named {name!r}")
