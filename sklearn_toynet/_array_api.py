@@ -55,6 +55,18 @@ def namespace(a):
     return xp
 
 
+def refuse_complex(X):
+    """scikit-learn's error for complex ``X`` of another array library.
+
+    NumPy's complex arrays meet it in ``check_array``; under array API
+    dispatch a PyTorch complex tensor passes ``check_array`` as it is.
+    """
+    if is_numpy(X) or not hasattr(X, "__dlpack__") or not hasattr(X, "dtype"):
+        return
+    if namespace(X).isdtype(X.dtype, "complex floating"):
+        raise ValueError(f"Complex data not supported\n{X}\n")
+
+
 def device_of(a):
     """The device ``a`` lives on (None for a NumPy array)."""
     if is_numpy(a):

@@ -30,6 +30,7 @@ from ._array_api import (
     float_dtypes,
     is_numpy,
     numpy_dtype,
+    refuse_complex,
     to_device_of,
     to_numpy,
 )
@@ -341,6 +342,7 @@ class BaseToyNet(PredictingMixin, CallbackSupportMixin, BaseEstimator):
         (``_tabular``) encodes its tables here instead, its encoder fitted on
         rows weighted by a fit's ``sample_weight`` (unchecked; ignored here).
         """
+        refuse_complex(X)
         if isinstance(y, str) and y == "no_validation":  # validate_data's marker
             return validate_data(
                 self,

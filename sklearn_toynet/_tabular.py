@@ -17,6 +17,7 @@ ToyNetRegressor, with two differences only:
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import is_regressor
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_X_y
@@ -179,9 +180,11 @@ class TabularMixin:
             # A scoring view (see ``_scoring_view``): rows already encoded.
             return super()._checked_input(X, y, reset=reset)
         device_array = None
-        if not is_numpy(X) and hasattr(X, "__dlpack__"):
-            # Another array library's numbers: encoded on the host, then moved
-            # back to the array's device, where the network trains.
+        if get_config()["array_api_dispatch"] and not is_numpy(X):
+            # Another array library's numbers under array API dispatch: encoded
+            # on the host, then moved back to the array's device, where the
+            # network trains. (Without dispatch they become NumPy's, as
+            # scikit-learn converts any array-like.)
             device_array, X = X, to_numpy(X)
         table = read_table(self, X, reset=reset)
         if reset:
