@@ -119,3 +119,39 @@ def test_serving_table_takes_the_predict_proba_rows_without_the_numpy_floor():
     assert lines[0] == "| rows | ToyNet [us/call] | noise |"
     assert lines[2:] == ["| 1 | 29.8 | ±3% |", "| 100 | 46.1 | ±11% |"]
     assert toynet_benchmarks.serving_table("# no tables\n") is None
+
+
+TABULAR = """## Results
+
+### Tables: test error by table, defaults, 2 tables
+
+| case | ToyNetTabular | MLP |
+|---|---:|---:|
+| OJ (clf), 802 rows | 0.157 | 0.160 |
+
+### Tables: aggregate error relative to MLP and CPU fit time, 2 tables
+
+| case | error / MLP | tables better than HGB | fit s |
+|---|---:|---:|---:|
+| ToyNetTabular | 0.946 | 1 | 5.75 |
+| robust | 0.96 | 0 | 5.69 |
+
+- error / MLP: shifted geometric mean
+- variant robust: ToyNetTabular with numeric_scaling='robust'
+
+### Small calls: 20 features
+
+| case | ToyNet [us] |
+|---|---:|
+| predict_proba, 1 row | 30.0 |
+"""
+
+
+def test_tables_page_takes_the_aggregate_table_with_its_notes():
+    table = toynet_benchmarks.tabular_table(TABULAR)
+    assert table.startswith("**Tables: aggregate error relative to MLP")
+    assert "| robust | 0.96 | 0 | 5.69 |" in table
+    # The variants' parameters come along; the next section's rows do not.
+    assert "- variant robust: ToyNetTabular with numeric_scaling='robust'" in table
+    assert "OJ (clf)" not in table and "predict_proba" not in table
+    assert toynet_benchmarks.tabular_table(RESULTS) is None

@@ -461,4 +461,7 @@ def tabular_table(text):
         "|---" + "|---:" * (len(table.head) - 1) + "|",
     ]
     out += ["| " + " | ".join(row) + " |" for row in table.rows]
-    return "\n".join(out) + "\n"
+    # The report's notes under the table: what each column and variant row is.
+    after = text.split(f"### {table.title}", 1)[1].split("\n### ", 1)[0]
+    notes = [line for line in after.splitlines() if line.startswith("- ")]
+    return "\n".join(out + [""] + notes) + "\n"
