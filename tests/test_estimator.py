@@ -112,7 +112,9 @@ def test_regressor_fits_multi_output_targets():
     rng = np.random.RandomState(0)
     X = rng.uniform(-1, 1, (200, 2))
     Y = np.column_stack([X[:, 0] ** 2, np.sin(3 * X[:, 1])])
-    reg = ToyNetRegressor(hidden_layer_sizes=(32,), solver="lbfgs", random_state=0)
+    reg = ToyNetRegressor(
+        hidden_layer_sizes=(32,), solver="lbfgs", max_iter=2000, random_state=0
+    )
     assert reg.fit(X, Y).score(X, Y) > 0.95
     assert reg.predict(X).shape == (200, 2)
 

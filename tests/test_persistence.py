@@ -185,7 +185,10 @@ def test_trusted_types_covers_every_type_skops_reports():
 def test_skops_file_round_trip_of_a_pipeline(tmp_path):
     sio = pytest.importorskip("skops.io")
     pipe = make_pipeline(
-        StandardScaler(), ToyNetClassifier(hidden_layer_sizes=(4,), solver="lbfgs")
+        StandardScaler(),
+        ToyNetClassifier(
+            hidden_layer_sizes=(4,), solver="lbfgs", max_iter=1000, random_state=0
+        ),
     ).fit(X, y3)
     path = tmp_path / "model.skops"
     sio.dump(pipe, path)
