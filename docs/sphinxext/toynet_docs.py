@@ -112,65 +112,52 @@ def write_benchmarks(app=None):
                 "   green where it met its target and red where it missed it; the\n"
                 "   black tick is the target.\n"
             )
-        tabular_plot = folder / "tabular.png"
-        if tabular_plot.is_file():
-            shutil.copyfile(tabular_plot, GENERATED / "tabular.png")
-            body += (
-                "\n.. figure:: /_generated/tabular.png\n"
-                "   :alt: test error against fit time on the development tables\n"
-                "   :width: 100%\n\n"
-                "   The tables suite: each contender's aggregate error relative\n"
-                "   to MLP's against its CPU fit seconds (every table fitted\n"
-                "   once); lower left is better.\n"
-            )
+        body += _tabular_figure(folder / "tabular.png")
     _write_if_changed(target, body)
-    write_serving(results)
-    write_tabular(results, folder / "tabular.png")
+    _write_results_table(results, serving_table, "serving.inc", "small-calls")
+    _write_results_table(
+        results,
+        tabular_table,
+        "tabular.inc",
+        "tabular",
+        after=_tabular_figure(folder / "tabular.png"),
+    )
 
 
-def write_serving(results):
-    """Write ``_generated/serving.inc``: the Deploying page's latency table."""
+def _tabular_figure(plot):
+    """The tables suite's error-against-time figure (copied beside the pages), or ''."""
+    if not plot.is_file():
+        return ""
+    shutil.copyfile(plot, GENERATED / "tabular.png")
+    return (
+        "\n.. figure:: /_generated/tabular.png\n"
+        "   :alt: test error against fit time on the development tables\n"
+        "   :width: 100%\n\n"
+        "   The tables suite: each contender's aggregate error relative to\n"
+        "   MLP's against its CPU fit seconds (every table fitted once); lower\n"
+        "   left is better.\n"
+    )
+
+
+def _write_results_table(results, make_table, include, what, after=""):
+    """Write ``_generated/<include>``: ``make_table``'s table of RESULTS.md.
+
+    The Deploying page's latency table (``serving_table``) and the Tables
+    page's comparison (``tabular_table``, followed by ``after``); a note when
+    RESULTS.md has no ``what`` results.
+    """
     table = (
-        serving_table(results.read_text(encoding="utf-8"))
-        if results.is_file()
-        else None
+        make_table(results.read_text(encoding="utf-8")) if results.is_file() else None
     )
     if table is None:
         body = (
             ".. note::\n\n"
-            "   No small-calls results were found in ``benchmarks/RESULTS.md``\n"
+            f"   No {what} results were found in ``benchmarks/RESULTS.md``\n"
             "   when these pages were built: run ``python -m benchmarks``.\n"
         )
     else:
-        body = markdown_to_rst(table)
-    _write_if_changed(GENERATED / "serving.inc", body)
-
-
-def write_tabular(results, plot):
-    """Write ``_generated/tabular.inc``: the Tables page's comparison, and its plot."""
-    table = (
-        tabular_table(results.read_text(encoding="utf-8"))
-        if results.is_file()
-        else None
-    )
-    if table is None:
-        body = (
-            ".. note::\n\n"
-            "   No tabular results were found in ``benchmarks/RESULTS.md``\n"
-            "   when these pages were built: run ``python -m benchmarks``.\n"
-        )
-    else:
-        body = markdown_to_rst(table)
-        if plot.is_file():
-            shutil.copyfile(plot, GENERATED / "tabular.png")
-            body += (
-                "\n.. figure:: /_generated/tabular.png\n"
-                "   :alt: test error against fit time on the development tables\n"
-                "   :width: 100%\n\n"
-                "   Each contender's aggregate error relative to MLP's against its\n"
-                "   CPU fit seconds (every table fitted once): lower left is better.\n"
-            )
-    _write_if_changed(GENERATED / "tabular.inc", body)
+        body = markdown_to_rst(table) + after
+    _write_if_changed(GENERATED / include, body)
 
 
 # -- API coverage -------------------------------------------------------------------
