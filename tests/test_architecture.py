@@ -7,6 +7,7 @@ which modules take an estimator, and which branch on the array library.
 """
 
 import ast
+import functools
 import re
 import sys
 from pathlib import Path
@@ -103,8 +104,12 @@ ESTIMATOR_ARGUMENTS = {
 }
 
 
+@functools.cache
 def _sources():
-    """``{module name: (source lines, ast)}`` of every module of the package."""
+    """``{module name: (source lines, ast)}`` of every module of the package.
+
+    Parsed once per session: every rule's test reads the same files.
+    """
     sources = {}
     for path in sorted(PACKAGE.glob("*.py")):
         text = path.read_text(encoding="utf-8")

@@ -420,8 +420,8 @@ def test_page_blocks_run_and_print_what_the_page_says(path, tmp_path, monkeypatc
 
 @pytest.mark.slow  # a fresh interpreter
 def test_gpu_page_examples_run_pasted_into_a_fresh_python(tmp_path):
-    # The ``>>>`` examples of array_api.rst (pytest's --doctest-glob runs them
-    # too, in this process, where tests/conftest.py has set SCIPY_ARRAY_API):
+    # The ``>>>`` examples of array_api.rst (the page test above runs them too,
+    # in this process, where tests/conftest.py has set SCIPY_ARRAY_API):
     # a reader's fresh Python has only what the page's own lines set.
     page = ROOT / "docs" / "array_api.rst"
     assert ">>> " in page.read_text(encoding="utf-8")
