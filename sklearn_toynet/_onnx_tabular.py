@@ -11,7 +11,10 @@ graph's dtype, as ``encode`` writes into an array of that dtype):
   ``c u / sqrt(1 + u**2)`` with ``u = z / c`` capped before it is squared;
   with "quantile", missing set to ``center``, then each column's
   piecewise-linear map on its knots (``knots_``), every column at once on
-  knots padded to one length; then the 0/1 missing-value indicators;
+  knots padded to one length; then the 0/1 missing-value indicators; then
+  the bins (``numeric_bins``): the columns, missing set to ``center``, each
+  repeated once per bin and mapped by the same piecewise-linear function, on
+  each bin's two edges with scores 0 and 1;
 - each categorical column: each row's row of the column's lookup table
   (``category_tables_``: the categories' rows, then missing, then unseen),
   gathered from the table.
@@ -177,6 +180,11 @@ def _numeric(g, columns, encoder, numeric, dtype):
     if indicators.size:
         flags = g.op("Gather", missing, g.const(indicators, dtype=np.int64), axis=1)
         parts.append(g.op("Cast", flags, to=TensorProto.DOUBLE))
+    sources = encoder._bin_sources()
+    if sources.size:
+        imputed = g.op("Where", missing, g.const(encoder.center_), A)
+        repeated = g.op("Gather", imputed, g.const(sources, dtype=np.int64), axis=1)
+        parts.append(_piecewise_linear(g, repeated, encoder.bin_knots()))
     return parts
 
 

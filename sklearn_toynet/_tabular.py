@@ -65,6 +65,16 @@ numeric_clip : float or None, default=3.0
     stay within ``+-c``. None turns the clipping off. A missing number becomes
     the median, with a 0/1 indicator column for a feature that had gaps in
     training.
+
+numeric_bins : 'auto', int or None, default='auto'
+    Besides its scaled value, each number gets a piecewise-linear encoding:
+    its training quantiles cut its range into ``numeric_bins`` bins, and each
+    bin becomes a column that rises from 0 to 1 across the bin (0 below it, 1
+    above), from which the first layer can build any piecewise-linear
+    function of the number, thresholds as a tree's included. "auto": 16 bins
+    when fitted on at least 1,500 rows, none below (on the development
+    tables bins helped on the larger tables and hurt on the smaller). None
+    turns them off.
 """
 )
 
@@ -173,6 +183,11 @@ class TabularMixin:
         "max_categories": [Interval(Integral, 2, None, closed="left"), None],
         "numeric_scaling": [StrOptions({"robust", "quantile"})],
         "numeric_clip": [Interval(Real, 0, None, closed="neither"), None],
+        "numeric_bins": [
+            Interval(Integral, 2, None, closed="left"),
+            StrOptions({"auto"}),
+            None,
+        ],
     }
 
     def _checked_input(self, X, y="no_validation", *, reset=False, sample_weight=None):
@@ -193,6 +208,7 @@ class TabularMixin:
                 max_categories=self.max_categories,
                 numeric_scaling=self.numeric_scaling,
                 numeric_clip=self.numeric_clip,
+                numeric_bins=self.numeric_bins,
             )
             if sample_weight is not None:  # checked as the fit checks it later
                 sample_weight = checked_sample_weight(

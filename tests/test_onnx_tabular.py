@@ -408,6 +408,35 @@ def test_quantile_encoding_in_double_is_the_encoders_even_near_the_float_limit(e
         check_regressor(model, onx, test, 1.0, atol=1e-9)
 
 
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
+@pytest.mark.parametrize("est", ["classifier", "regressor"])
+def test_bins_match_in_float32_and_double_on_ties_gaps_and_beyond_the_range(
+    est, scaling
+):
+    cls = ToyNetTabularClassifier if est == "classifier" else ToyNetTabularRegressor
+    y = score(QTRAIN) + QTRAIN["claims"].to_numpy()
+    y = y > 0.8 if est == "classifier" else y
+    model = fit(small(cls, numeric_scaling=scaling, numeric_bins=6), QTRAIN, y)
+    assert any(col.kind == "bin" for col in model.encoder_.plan())
+    test = with_novelties(quantile_table(80, 1))
+    edges = model.encoder_.bin_edges_[0]  # "age": its edges exactly
+    test.loc[16 : 15 + edges.size, "age"] = edges
+    test.loc[30:31, "claims"] = [-3.0, 1e6]
+    options = {id(model): {"zipmap": False}} if est == "classifier" else None
+    for dtype, atol in ((np.float32, ATOL), (np.float64, 1e-9)):
+        onx = to_onnx(model, QTRAIN, dtype=dtype, options=options)
+        if dtype == np.float64:
+            encoded = encoder_output(onx, model)
+            sess = session(onx)
+            Xt = sess.run([encoded], input_feed(sess, test))[0]
+            expected = model.encoder_.transform(test)
+            np.testing.assert_allclose(Xt, expected, rtol=0, atol=1e-12)
+        if est == "classifier":
+            check_classifier(model, onx, test, atol=atol)
+        else:
+            check_regressor(model, onx, test, np.std(y), atol=atol)
+
+
 def test_quantile_columns_without_interior_knots_convert():
     # 65 rows: every quantile level falls on a row, so a 0/1 column has just
     # the knots 0 and 1; a constant column has one.

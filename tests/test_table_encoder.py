@@ -21,6 +21,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_toynet._table_encoder import (
     _FEW_ROWS,
+    AUTO_BINS,
+    AUTO_BINS_MIN_ROWS,
     N_QUANTILES,
     OutputColumn,
     TableEncoder,
@@ -767,6 +769,114 @@ def test_bad_numeric_scaling_is_a_clear_error():
 
 
 # -- the plan and feature names ---------------------------------------------------
+
+
+# -- bins: the piecewise-linear encoding (numeric_bins) -------------------------------
+def bin_columns(encoder, Xt, source):
+    """The bin columns of input column ``source``, in order."""
+    kept = [
+        k
+        for k, col in enumerate(encoder.plan())
+        if col.kind == "bin" and col.source == source
+    ]
+    return Xt[:, kept]
+
+
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
+def test_each_bin_rises_from_0_to_1_across_its_quantile_edges(scaling):
+    rng = np.random.default_rng(20)
+    x = rng.lognormal(size=300)
+    x[::11] = np.nan
+    enc = TableEncoder(numeric_scaling=scaling, numeric_bins=5).fit(x[:, None])
+    observed = x[~np.isnan(x)]
+    edges = np.quantile(observed, np.linspace(0, 1, 6))
+    np.testing.assert_allclose(enc.bin_edges_[0], edges, rtol=1e-15)
+    new = np.concatenate([rng.lognormal(size=50), [-1.0, 1e6, np.nan], edges])
+    Xt = enc.transform(new[:, None])
+    filled = np.where(np.isnan(new), np.median(observed), new)
+    expected = np.clip((filled[:, None] - edges[:-1]) / np.diff(edges), 0, 1)
+    np.testing.assert_allclose(bin_columns(enc, Xt, 0), expected, atol=1e-15)
+    # The scaled value and the indicator are the encoder's without bins.
+    plain = TableEncoder(numeric_scaling=scaling).fit(x[:, None])
+    np.testing.assert_array_equal(Xt[:, :2], plain.transform(new[:, None]))
+
+
+def test_tied_quantiles_merge_into_fewer_bins_and_a_constant_column_has_none():
+    X = np.column_stack([np.repeat([0.0, 1.0, 2.0], 40), np.full(120, 3.5)])
+    enc = TableEncoder(numeric_bins=8).fit(X)
+    np.testing.assert_array_equal(enc.bin_edges_[0], [0.0, 1.0, 2.0])
+    assert enc.bin_edges_[1].size == 1
+    kinds = [(col.kind, col.source, col.category) for col in enc.plan()]
+    assert kinds == [
+        ("numeric", 0, None),
+        ("numeric", 1, None),
+        ("bin", 0, 0),
+        ("bin", 0, 1),
+    ]
+    np.testing.assert_array_equal(
+        enc.transform(np.array([[0.5, 3.5], [1.5, 0.0]]))[:, 2:], [[0.5, 0], [1, 0.5]]
+    )
+
+
+def test_auto_bins_start_at_the_documented_number_of_rows():
+    rng = np.random.default_rng(21)
+    X = rng.normal(size=(AUTO_BINS_MIN_ROWS, 2))
+    below = TableEncoder(numeric_bins="auto").fit(X[:-1])
+    assert [e.size for e in below.bin_edges_] == [0, 0]
+    assert below.n_features_out_ == 2
+    at = TableEncoder(numeric_bins="auto").fit(X)
+    assert [e.size for e in at.bin_edges_] == [AUTO_BINS + 1] * 2
+    assert at.n_features_out_ == 2 + 2 * AUTO_BINS
+    # Rows of weight 0 count as absent.
+    weights = np.ones(AUTO_BINS_MIN_ROWS)
+    weights[0] = 0.0
+    weighted = TableEncoder(numeric_bins="auto").fit(X, sample_weight=weights)
+    assert weighted.n_features_out_ == 2
+
+
+def test_integer_weights_give_the_bin_edges_of_repeated_rows():
+    rng = np.random.default_rng(22)
+    X = np.column_stack([rng.normal(size=50), rng.integers(0, 5, 50)])
+    X[::9, 0] = np.nan
+    weights = rng.integers(0, 4, 50)
+    weighted = TableEncoder(numeric_bins=6).fit(X, sample_weight=weights)
+    repeated = TableEncoder(numeric_bins=6).fit(np.repeat(X, weights, axis=0))
+    for edges_w, edges_r in zip(weighted.bin_edges_, repeated.bin_edges_):
+        np.testing.assert_array_equal(edges_w, edges_r)
+    new = rng.normal(size=(20, 2))
+    np.testing.assert_array_equal(weighted.transform(new), repeated.transform(new))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bins_of_extreme_values_are_finite_within_0_and_1(dtype):
+    big = np.finfo(np.float64).max
+    X = np.array([[-0.9 * big], [0.0], [0.9 * big], [1.0], [-1.0]] * 4)
+    enc = TableEncoder(numeric_bins=4).fit(X)
+    new = np.array([[big], [-big], [0.5], [5e-324], [np.nan]])
+    Xt = enc.transform(new, dtype=dtype)
+    bins = bin_columns(enc, Xt, 0)
+    assert np.isfinite(Xt).all() and ((bins >= 0) & (bins <= 1)).all()
+    assert (np.diff(bins, axis=1) <= 0).all()  # a later bin never ahead of an earlier
+
+
+def test_bin_feature_names_and_rows_one_at_a_time():
+    X = mixed_frame(n=60)
+    enc = TableEncoder(numeric_bins=3).fit(X)
+    names = enc.get_feature_names_out().tolist()
+    start = names.index("num_bin0")
+    assert names[start : start + 6] == [
+        "num_bin0", "num_bin1", "num_bin2", "count_bin0", "count_bin1", "count_bin2",
+    ]  # fmt: skip
+    whole = enc.transform(X)
+    one_by_one = np.vstack([enc.transform(X.iloc[[i]]) for i in range(len(X))])
+    np.testing.assert_array_equal(whole, one_by_one)
+
+
+def test_bad_numeric_bins_are_clear_errors():
+    X = np.zeros((4, 1))
+    for bad in (1, 0, "many", 2.5):
+        with pytest.raises(ValueError, match="numeric_bins"):
+            TableEncoder(numeric_bins=bad).fit(X)
 
 
 def test_plan_lists_every_output_column_in_order():

@@ -14,6 +14,7 @@ import pytest
 import scipy.sparse as sp
 
 from sklearn_toynet import ToyNetTabularClassifier, ToyNetTabularRegressor
+from sklearn_toynet._table_encoder import AUTO_BINS_MIN_ROWS
 
 from _state_helpers import assert_same, snapshot
 from _tabular_helpers import (
@@ -236,3 +237,21 @@ def test_a_regressor_refuses_a_table_with_infinity_among_its_rows():
     est = ToyNetTabularRegressor(**SMALL)
     with pytest.raises(ValueError, match="'size' .* contains infinity"):
         est.fit(with_infinity(X), np.zeros(len(X)))
+
+
+def test_numbers_get_bins_from_the_documented_rows_by_default():
+    n = AUTO_BINS_MIN_ROWS
+    rng = np.random.default_rng(30)
+    X = pd.DataFrame({"x": rng.normal(size=n), "g": rng.choice(["a", "b"], n)})
+    y = (X["x"] > 0.3) ^ (X["g"] == "a")
+    params = dict(hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+    clf = ToyNetTabularClassifier(**params).fit(X, y)
+    assert clf.numeric_bins == "auto"
+    assert [e.size for e in clf.encoder_.bin_edges_] == [17]
+    assert clf.n_features_in_ == 2 and clf.coefs_[0].shape[0] == 1 + 16 + 1
+    small = ToyNetTabularClassifier(**params).fit(X[:-1], y[:-1])
+    assert small.coefs_[0].shape[0] == 2
+    off = ToyNetTabularClassifier(numeric_bins=None, **params).fit(X, y)
+    assert off.coefs_[0].shape[0] == 2
+    three = ToyNetTabularClassifier(numeric_bins=3, **params).fit(X[:50], y[:50])
+    assert three.coefs_[0].shape[0] == 2 + 3
