@@ -65,6 +65,8 @@ FULL = {
     "tabular_sets": None,
     "tabular_splits": 3,
     "tabular_max_train": suite_tabular.DEFAULT_MAX_TRAIN,
+    # ... and the tables that have more rows, again at up to 10,000 (issue 22).
+    "tabular_large_max_train": 10_000,
     "tabular_contenders": None,
     "tabular_variants": [],
 }
@@ -93,6 +95,7 @@ QUICK = {
     "arrays_predict_n": 20_000,
     "tabular_sets": suite_tabular.QUICK_SETS,
     "tabular_splits": 1,
+    "tabular_large_max_train": None,
 }
 
 SUITES = {
@@ -203,6 +206,8 @@ def main(argv=None):
     if args.contenders:
         cfg["tabular_contenders"] = args.contenders
     cfg["tabular_variants"] = variants
+    if args.max_train or args.sets:
+        cfg["tabular_large_max_train"] = None  # the run asked for is the one run
     if args.max_train:
         cfg["tabular_max_train"] = args.max_train
         if not args.sets and args.max_train > suite_tabular.DEFAULT_MAX_TRAIN:

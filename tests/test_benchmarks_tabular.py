@@ -258,3 +258,37 @@ def test_a_contender_failing_on_a_table_is_left_out_of_the_aggregate(monkeypatch
     agg = S.sections(results, notes, tables, labels, cfg)[-1]
     row = next(row for row in agg.rows if row.case == S.TABULAR)
     assert row.values["error / MLP"] is None
+
+
+def test_the_larger_run_refits_the_tables_above_the_cap_without_variants(
+    monkeypatch,
+):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    fitted_rows = []
+
+    class Recorder(HistGradientBoostingClassifier):
+        def fit(self, X, y):
+            fitted_rows.append((len(X), self.max_depth))
+            return super().fit(X, y)
+
+    _stand_in_table(monkeypatch)  # 120 rows a table: 90 training rows a split
+    monkeypatch.setitem(S._CLASSES, S.TABULAR, lambda: (Recorder, Recorder))
+    monkeypatch.setattr(S, "sets_above", lambda cap, names: names[:1])
+    cfg = {
+        "tabular_sets": ["penguins", "OJ"],
+        "tabular_splits": 1,
+        "tabular_max_train": 50,
+        "tabular_large_max_train": 80,
+        "tabular_contenders": [S.TABULAR, S.MLP],
+        "tabular_variants": [("shallow", {"max_depth": 2})],
+    }
+    out = S.run(cfg, log=lambda msg: None)
+    titles = [section.title for section in out]
+    assert [t.split(":")[0] for t in titles] == ["Tables"] * 3 + ["Larger tables"] * 3
+    assert "1 tables" in titles[-1] and "at most 80 training rows" in titles[-1]
+    # The development run (both tables, the pair and its variant), then the larger.
+    assert fitted_rows == [(50, None), (50, 2)] * 2 + [(80, None)]
+    larger = {row.case: row for row in out[-1].rows}
+    assert set(larger) == {S.TABULAR, S.MLP}
+    assert larger[S.TABULAR].checks == []  # the targets are the suite's
