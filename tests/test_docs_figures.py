@@ -55,6 +55,41 @@ class Figure:
 
 FIGURES = [
     Figure(
+        "tables.rst",
+        r"\(``bins16`` in the ablation\) the\s+aggregate error is (\S+) of MLP's",
+        "Tables: aggregate",
+        "error / MLP",
+        "bins16",
+    ),
+    Figure(
+        "tables.rst",
+        r"above the (\S+) of no bins at all",
+        "Tables: aggregate",
+        "error / MLP",
+        "no_bins",
+    ),
+    Figure(
+        "tables.rst",
+        r"tabular pair's error is (\S+) of MLP's and HistGradientBoosting's",
+        "Larger tables: aggregate",
+        "error / MLP",
+        "ToyNetTabular",
+    ),
+    Figure(
+        "tables.rst",
+        r"MLP's and HistGradientBoosting's (\S+), the",
+        "Larger tables: aggregate",
+        "error / MLP",
+        "HGB",
+    ),
+    Figure(
+        "tables.rst",
+        r"the\s+pair better on (\d+) of the 8",
+        "Larger tables: aggregate",
+        "tables better than HGB",
+        "ToyNetTabular",
+    ),
+    Figure(
         "README.md",
         r"their error is (\S+)x MLP's",
         "Tables: aggregate",
