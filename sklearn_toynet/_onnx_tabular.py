@@ -180,7 +180,7 @@ def _numeric(g, columns, encoder, numeric, dtype):
     if indicators.size:
         flags = g.op("Gather", missing, g.const(indicators, dtype=np.int64), axis=1)
         parts.append(g.op("Cast", flags, to=TensorProto.DOUBLE))
-    sources = encoder._bin_sources()
+    sources = encoder.bin_sources()
     if sources.size:
         imputed = g.op("Where", missing, g.const(encoder.center_), A)
         repeated = g.op("Gather", imputed, g.const(sources, dtype=np.int64), axis=1)

@@ -73,8 +73,8 @@ numeric_bins : 'auto', int or None, default='auto'
     above), from which the first layer can build any piecewise-linear
     function of the number, thresholds as a tree's included. "auto": 16 bins
     when fitted on at least 1,500 rows, none below (on the development
-    tables bins helped on the larger tables and hurt on the smaller). None
-    turns them off.
+    tables bins helped on the larger tables and hurt on most of the smaller
+    ones). None turns them off.
 """
 )
 
