@@ -292,3 +292,42 @@ def test_the_larger_run_refits_the_tables_above_the_cap_without_variants(
     larger = {row.case: row for row in out[-1].rows}
     assert set(larger) == {S.TABULAR, S.MLP}
     assert larger[S.TABULAR].checks == []  # the targets are the suite's
+
+
+def test_realmlp_rows_add_the_targets_against_it_and_skip_the_larger_run(
+    monkeypatch,
+):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    class OnDevice(HistGradientBoostingClassifier):
+        def __init__(self, random_state=None, device="cpu"):  # pytabkit's
+            super().__init__(random_state=random_state)
+            self.device = device
+
+    _stand_in_table(monkeypatch)
+    monkeypatch.setitem(
+        S._CLASSES,
+        S.TABULAR,
+        lambda: (HistGradientBoostingClassifier, HistGradientBoostingClassifier),
+    )
+    monkeypatch.setitem(S._CLASSES, S.REALMLP, lambda: (OnDevice, OnDevice))
+    monkeypatch.setattr(S, "sets_above", lambda cap, names: names)
+    cfg = {
+        "tabular_sets": ["penguins"],
+        "tabular_splits": 1,
+        "tabular_large_max_train": 100,
+        "tabular_contenders": [S.TABULAR, S.MLP, S.REALMLP],
+    }
+    development, larger = S.run(cfg, log=lambda msg: None)[2::3]
+    rows = {row.case: row for row in development.rows}
+    checks = {c.name: c for c in rows[S.TABULAR].checks}
+    assert checks["vs RealMLP-TD"].target == 1.0
+    assert checks["time vs RealMLP-TD"].target == pytest.approx(1 / 3)
+    realmlp = rows[S.REALMLP].values
+    assert checks["vs RealMLP-TD"].value == pytest.approx(
+        rows[S.TABULAR].values["error / MLP"] / realmlp["error / MLP"]
+    )
+    assert checks["time vs RealMLP-TD"].value == pytest.approx(
+        rows[S.TABULAR].values["fit s"] / realmlp["fit s"]
+    )
+    assert {row.case for row in larger.rows} == {S.TABULAR, S.MLP}
