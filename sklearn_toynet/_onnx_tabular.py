@@ -170,9 +170,12 @@ def _numeric(g, columns, encoder, numeric, dtype):
     """
     A = columns.block(numeric, to=TensorProto.DOUBLE)
     missing = g.op("IsNaN", A)
-    if encoder.numeric_scaling == "quantile":
-        A = g.op("Where", missing, g.const(encoder.center_), A)
-        Z = _piecewise_linear(g, A, encoder.knots_)
+    quantile = encoder.numeric_scaling == "quantile"
+    sources = encoder.bin_sources()
+    if quantile or sources.size:  # the numbers with a missing one at the median
+        imputed = g.op("Where", missing, g.const(encoder.center_), A)
+    if quantile:
+        Z = _piecewise_linear(g, imputed, encoder.knots_)
     else:
         Z = _robust(g, A, missing, encoder, dtype)
     parts = [Z]
@@ -180,9 +183,7 @@ def _numeric(g, columns, encoder, numeric, dtype):
     if indicators.size:
         flags = g.op("Gather", missing, g.const(indicators, dtype=np.int64), axis=1)
         parts.append(g.op("Cast", flags, to=TensorProto.DOUBLE))
-    sources = encoder.bin_sources()
     if sources.size:
-        imputed = g.op("Where", missing, g.const(encoder.center_), A)
         repeated = g.op("Gather", imputed, g.const(sources, dtype=np.int64), axis=1)
         parts.append(_piecewise_linear(g, repeated, encoder.bin_knots()))
     return parts

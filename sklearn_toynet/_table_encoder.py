@@ -589,14 +589,17 @@ def _robust_center_and_scale(A, sample_weight=None):
     return center, scale
 
 
-def _quantile_knots(a, sample_weight=None):
-    """``(xs, ys)`` of the quantile map of one column ``a`` (NaN missing)."""
+def _observed_quantiles(a, sample_weight, levels):
+    """Column ``a``'s quantiles at ``levels`` (NaN missing), or None without values.
+
+    Rows weighted by ``sample_weight`` as repeated rows; ordered and within
+    the observed range.
+    """
     present = ~np.isnan(a)
     order = np.argsort(a[present], kind="stable")
     values = a[present][order]
     if values.size == 0:
-        return np.zeros(1), np.zeros(1)
-    levels = np.linspace(0.0, 1.0, N_QUANTILES)
+        return None
     # A weighted mean of two neighbours may round past them (or overflow
     # near the largest float): keep the quantiles ordered and in range.
     with np.errstate(over="ignore"):
@@ -604,7 +607,15 @@ def _quantile_knots(a, sample_weight=None):
             Q = _quantiles(values, levels)
         else:
             Q = _weighted_quantiles(values, sample_weight[present][order], levels)
-    Q = np.maximum.accumulate(np.clip(Q, values[0], values[-1]))
+    return np.maximum.accumulate(np.clip(Q, values[0], values[-1]))
+
+
+def _quantile_knots(a, sample_weight=None):
+    """``(xs, ys)`` of the quantile map of one column ``a`` (NaN missing)."""
+    levels = np.linspace(0.0, 1.0, N_QUANTILES)
+    Q = _observed_quantiles(a, sample_weight, levels)
+    if Q is None:
+        return np.zeros(1), np.zeros(1)
     xs, first = np.unique(Q, return_index=True)
     last = np.append(first[1:], Q.size) - 1
     middle = (levels[first] + levels[last]) / 2
@@ -615,20 +626,14 @@ def _quantile_knots(a, sample_weight=None):
 
 
 def _bin_edges(a, sample_weight, n_bins):
-    """The edges of column ``a``'s ``n_bins`` bins (NaN missing); none for 0."""
-    present = ~np.isnan(a)
-    if n_bins == 0 or not present.any():
+    """The edges of column ``a``'s ``n_bins`` bins (NaN missing); none for 0.
+
+    The distinct quantiles, as the quantile map's knots.
+    """
+    if n_bins == 0:
         return np.zeros(0)
-    order = np.argsort(a[present], kind="stable")
-    values = a[present][order]
-    levels = np.linspace(0.0, 1.0, n_bins + 1)
-    with np.errstate(over="ignore"):
-        if sample_weight is None:
-            Q = _quantiles(values, levels)
-        else:
-            Q = _weighted_quantiles(values, sample_weight[present][order], levels)
-    # As the quantile map's knots: ordered, within the training range, distinct.
-    return np.unique(np.clip(Q, values[0], values[-1]))
+    Q = _observed_quantiles(a, sample_weight, np.linspace(0.0, 1.0, n_bins + 1))
+    return np.zeros(0) if Q is None else np.unique(Q)
 
 
 def _piecewise_linear(A, knots):
