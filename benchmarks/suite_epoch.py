@@ -141,7 +141,7 @@ def run(cfg, log=print):
             Row(
                 case,
                 {f"{k} f32/f64": v for k, v in f32.items() if v is not None},
-                [Check("ToyNet f32/f64", f32[C.TOYNET], 0.6)],
+                [Check("ToyNet f32/f64", f32[C.TOYNET], 0.55)],
             )
         )
     sections = [epoch, dtype]

@@ -53,7 +53,7 @@ def blog(cfg, log=print):
             "XOR, 4 x 3",
             med,
             [
-                Check("ToyNet/raw", ratio(toy, med[RAW]), 1.5),
+                Check("ToyNet/raw", ratio(toy, med[RAW]), 1.3),
                 Check("MLP/raw", ratio(med[C.MLP], med[RAW])),
                 noise_check(noise(times)),
             ],
