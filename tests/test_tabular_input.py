@@ -255,3 +255,46 @@ def test_numbers_get_bins_from_the_documented_rows_by_default():
     assert off.coefs_[0].shape[0] == 2
     three = ToyNetTabularClassifier(numeric_bins=3, **params).fit(X[:50], y[:50])
     assert three.coefs_[0].shape[0] == 2 + 3
+
+
+def polars_table(X):
+    """``table``'s rows as a polars DataFrame, each column in polars' own kind."""
+    pl = pytest.importorskip("polars", reason="polars input needs polars installed")
+    column = {
+        name: X[name].astype(object).where(X[name].notna(), None).tolist()
+        for name in X.columns
+    }
+    return pl.DataFrame(
+        {
+            "size": pl.Series(column["size"], dtype=pl.Float64),
+            "colour": pl.Series(column["colour"], dtype=pl.Categorical),
+            "city": pl.Series(column["city"], dtype=pl.String),
+            "member": pl.Series(column["member"], dtype=pl.Boolean),
+            "plan": pl.Series(column["plan"], dtype=pl.Enum(["basic", "pro"])),
+            "count": pl.Series(column["count"], dtype=pl.Int64),
+        }
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_polars_table_trains_as_the_same_table_in_pandas(kind):
+    X = table()
+    frame = polars_table(X)
+    est, y = estimator_and_targets(kind, X)
+    from_polars = quiet(est.fit, frame, y)
+    P = outputs(from_polars, frame)
+    assert sources(from_polars, ("one_hot", "binary")) == set(CATEGORICAL)
+    np.testing.assert_array_equal(from_polars.feature_names_in_, X.columns)
+    # A polars Categorical lists its categories in order of appearance, pandas'
+    # in sorted order: the same order in pandas makes the same network.
+    order = from_polars.encoder_.categories_[0].tolist()
+    X = X.assign(colour=X["colour"].cat.reorder_categories(order))
+    from_pandas, _ = estimator_and_targets(kind, X)
+    quiet(from_pandas.fit, X, y)
+    np.testing.assert_allclose(P, outputs(from_pandas, X), rtol=0, atol=1e-12)
+    # A category first met at prediction time is answered as in pandas.
+    unseen = frame.with_columns(frame["city"].replace({"Oslo": "Rome"}))
+    X_unseen = X.assign(city=X["city"].replace({"Oslo": "Rome"}))
+    np.testing.assert_allclose(
+        outputs(from_polars, unseen), outputs(from_pandas, X_unseen), atol=1e-12
+    )
