@@ -331,3 +331,28 @@ def test_realmlp_rows_add_the_targets_against_it_and_skip_the_larger_run(
         rows[S.TABULAR].values["fit s"] / realmlp["fit s"]
     )
     assert {row.case for row in larger.rows} == {S.TABULAR, S.MLP}
+
+
+def test_realmlp_gets_the_number_gaps_filled_with_training_medians(monkeypatch):
+    pd = pytest.importorskip("pandas", reason="the harness hands out DataFrames")
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    class RefusesGaps(HistGradientBoostingRegressor):
+        def __init__(self, random_state=None, device="cpu"):  # pytabkit's
+            super().__init__(random_state=random_state)
+            self.device = device
+
+        def fit(self, X, y):
+            numbers = X.select_dtypes("number")
+            assert not numbers.isna().any().any(), "RealMLP-TD refuses gaps"
+            return super().fit(X, y)
+
+    monkeypatch.setitem(S._CLASSES, S.REALMLP, lambda: (RefusesGaps, RefusesGaps))
+    X = pd.DataFrame({"a": [1.0, np.nan, 3.0, 10.0], "b": ["x", None, "y", "x"]})
+    est = S.make(S.REALMLP, S.T.REGRESSION, X, random_state=0)
+    est.fit(X, np.arange(4.0))
+    X_test = pd.DataFrame({"a": [np.nan], "b": ["y"]})
+    filled = est[:-1].transform(X_test)
+    assert filled["a"].tolist() == [3.0]  # the median of the training 1, 3, 10
+    assert filled["b"].tolist() == ["y"]
+    est.predict(X_test)
