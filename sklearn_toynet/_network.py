@@ -94,13 +94,14 @@ def _matmul(A, W, out=None):
     # the backward pass), where a function call shows in the Small calls row
     # "predict_proba, 1 row" of benchmarks/ (a sparse A takes the other branch).
     if isinstance(A, np.ndarray):
-        if A.shape[1] == 1 or (_blas_ready(A) and _blas_ready(W)):
+        if A.shape[1] == 1 or (A.flags.forc and W.flags.forc):
             # np.dot skips np.matmul's ufunc machinery: 0.4 us a product instead
             # of 0.7 on the blog's 4 x 4 arrays (5 products an epoch of
             # "Blog network: 3-4-1 sigmoid, 4 rows, full batch" in
             # benchmarks/). On C- or F-ordered operands both make the same BLAS
-            # call, so the same products; an outer product (a binary output's
-            # delta sent back) is one multiplication an entry either way.
+            # call (``forc``: C- or F-ordered), so the same products; an outer
+            # product (a binary output's delta sent back) is one multiplication
+            # an entry either way.
             return np.dot(A, W, out=out)
         # A strided operand: np.matmul multiplies it in place, np.dot would copy
         # it and call BLAS, summing in another order.
@@ -111,12 +112,6 @@ def _matmul(A, W, out=None):
         return result
     out[...] = result
     return out
-
-
-def _blas_ready(a):
-    """Whether ndarray ``a`` goes to BLAS as it is: C- or F-ordered."""
-    flags = a.flags
-    return flags.c_contiguous or flags.f_contiguous
 
 
 def views_of(flat, arrays):
@@ -373,8 +368,9 @@ class Network:
         cache = ForwardCache(A=[X], H=[X])
         activations = self._tables.activations
         output_activations = self._tables.output_activations
+        dropout = self.dropout if train else 0.0
+        A_in = X  # each layer's input: X, then the previous layer's output
         for i, layer in enumerate(self.layers()):
-            A_in = cache.A[-1]
             if saturate:
                 A_in = _clipped(A_in, layer.input_bound())
             Z = _matmul(A_in, layer.W, out=None if buffers is None else buffers[i])
@@ -401,8 +397,8 @@ class Network:
             cache.Z.append(copy_of(Z) if keep_Z else None)
             H = activations[layer.activation](Z)
             cache.H.append(H)
-            if train and self.dropout > 0:
-                keep = 1.0 - self.dropout
+            if dropout > 0:
+                keep = 1.0 - dropout
                 # Drawn by NumPy in every namespace: one random_state, one model.
                 mask = rng.random_sample(H.shape) < keep
                 if is_numpy(H):
@@ -413,6 +409,7 @@ class Network:
                 cache.masks.append(mask)
                 H = H * mask
             cache.A.append(H)
+            A_in = H
         return cache
 
     def backward(self, cache, delta, grads, l2_scale=0.0, buffers=None):
@@ -422,12 +419,13 @@ class Network:
         weight decay added to each weight gradient (intercepts are not decayed).
         ``buffers`` (one array per hidden layer) receive the hidden deltas.
         """
-        n = self.n_layers
+        n = len(self.coefs)
         names = self.hidden_activations
         derivatives = self._tables.derivatives
-        numpy = is_numpy(delta)
+        fit_intercept = self.fit_intercept
+        numpy = fit_intercept and is_numpy(delta)
         grad_W = grads[:n]
-        grad_b = grads[n : 2 * n] if self.fit_intercept else None
+        grad_b = grads[n : 2 * n] if fit_intercept else None
         if self.batch_norm is not None:
             start = len(grads) - 2 * (n - 1)
             grad_gamma = grads[start : start + n - 1]
@@ -438,10 +436,10 @@ class Network:
             _matmul(cache.A[i].T, delta, out=grad_W[i])
             if l2_scale:
                 grad_W[i] += l2_scale * W
-            if self.fit_intercept and numpy:
+            if fit_intercept and numpy:
                 # A column sum as a product with ones: 2x faster than sum(axis=0).
                 np.matmul(np.ones(len(delta), delta.dtype), delta, out=grad_b[i])
-            elif self.fit_intercept:  # another array library
+            elif fit_intercept:  # another array library
                 grad_b[i][...] = namespace(delta).sum(delta, axis=0)
             if i == 0:
                 break
