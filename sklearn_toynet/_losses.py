@@ -232,7 +232,9 @@ def loss_and_delta(
         )
     # The blog's ``l2_error``, with the sign flipped to point uphill.
     delta = P - Y
-    name = _loss_name(loss, out_activation, soft=bool(label_smoothing))
+    name = loss
+    if loss == "log_loss":  # which of the four log-losses
+        name = _loss_name(loss, out_activation, soft=bool(label_smoothing))
     n = P.shape[0]
     if sample_weight is None:
         if name == "squared_error":

@@ -96,7 +96,8 @@ def update_no_improvement(settings, state):
         state._no_improvement_count += 1
     else:
         state._no_improvement_count = 0
-    state.best_loss_ = min(state.best_loss_, loss)
+    if loss < state.best_loss_:  # min(), without the call
+        state.best_loss_ = loss
     return False
 
 

@@ -67,6 +67,8 @@ def fit_stochastic(state, net, data, settings, workspace, hooks, validation=None
         # partial_fit steps by learning_rate_init, even after a scheduled fit
         # left the optimizer at its last epoch's factor.
         optimizer.scale_step(1.0)
+    # Read once, not every epoch: the fit's rows and its random state.
+    n_samples, rng = data.n_samples, state._rng
     try:
         for epoch in range(settings.max_iter):
             hooks.begin_epoch()
@@ -74,7 +76,7 @@ def fit_stochastic(state, net, data, settings, workspace, hooks, validation=None
                 optimizer.scale_step(
                     step_factor(settings.learning_rate, epoch, settings.max_iter)
                 )
-            loss = run_epoch(net, optimizer, workspace, data, settings, state._rng)
+            loss = run_epoch(net, optimizer, workspace, data, settings, rng)
             try:
                 check_loss(settings, state, loss)
                 if early_stopping:  # the validation score needs finite weights
@@ -85,11 +87,11 @@ def fit_stochastic(state, net, data, settings, workspace, hooks, validation=None
                 # As MLPClassifier: with a best epoch to fall back on, divergence
                 # is no error; the epoch scores NaN and the best weights return.
                 hooks.abandon_epoch()
-                _record_epoch(settings, state, loss, data.n_samples)
+                _record_epoch(settings, state, loss, n_samples)
                 state.validation_loss_curve_.append(np.nan)
                 state.validation_scores_.append(np.nan)
                 break
-            _record_epoch(settings, state, loss, data.n_samples)
+            _record_epoch(settings, state, loss, n_samples)
             if early_stopping:
                 _record_validation(settings, state, *validation.evaluate(net, state))
             if update_no_improvement(settings, state):
@@ -186,7 +188,8 @@ def train_step(net, optimizer, workspace, batch, settings, rng):
     into = workspace.first_step_into
     if into is None:
         optimizer.update([workspace.flat], [workspace.flat_grad])
-        _decay(net, optimizer, workspace, settings)
+        if settings.weight_decay:
+            _decay(net, optimizer, workspace, settings)
         return reported
     # A continued fit's first step: the fitted arrays stay as they were.
     optimizer.update(
@@ -195,16 +198,16 @@ def train_step(net, optimizer, workspace, batch, settings, rng):
     workspace.first_step_into = None
     net.use_buffer(into.flat)
     workspace.flat = into.flat
-    _decay(net, optimizer, workspace, settings)
+    if settings.weight_decay:
+        _decay(net, optimizer, workspace, settings)
     return reported
 
 
 def _decay(net, optimizer, workspace, settings):
     """Decoupled weight decay after a step: the weights shrink, by the step size."""
-    if settings.weight_decay:
-        n_weights = sum(W.shape[0] * W.shape[1] for W in net.coefs)
-        shrink = 1.0 - optimizer.step_size * settings.weight_decay
-        decay_weights(workspace.flat, n_weights, shrink)
+    n_weights = sum(W.shape[0] * W.shape[1] for W in net.coefs)
+    shrink = 1.0 - optimizer.step_size * settings.weight_decay
+    decay_weights(workspace.flat, n_weights, shrink)
 
 
 def loss_and_gradient(
