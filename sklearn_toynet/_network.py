@@ -94,7 +94,7 @@ def _matmul(A, W, out=None):
     # the backward pass), where a function call shows in the Small calls row
     # "predict_proba, 1 row" of benchmarks/ (a sparse A takes the other branch).
     if isinstance(A, np.ndarray):
-        if A.shape[1] == 1 or (A.flags.forc and W.flags.forc):
+        if (A.flags.forc and W.flags.forc) or A.shape[1] == 1:
             # np.dot skips np.matmul's ufunc machinery: 0.4 us a product instead
             # of 0.7 on the blog's 4 x 4 arrays (5 products an epoch of
             # "Blog network: 3-4-1 sigmoid, 4 rows, full batch" in
