@@ -543,9 +543,14 @@ class Network:
     def _output_in_chunks(self, X, chunk_elements):
         """The unguarded pass's output layer, ``chunk_rows`` rows at a time."""
         n_samples = X.shape[0]
+        chunk = self.chunk_rows(X.shape[1], chunk_elements)
+        if n_samples <= chunk:
+            # One chunk (a single row, a small batch): the forward pass's own
+            # arrays are the buffers; setting up reusable ones costs more than
+            # the product itself (see "Small calls" in benchmarks/).
+            return self.forward(X).A[-1]
         units = [W.shape[1] for W in self.coefs]
         dtype = self.coefs[-1].dtype
-        chunk = self.chunk_rows(X.shape[1], chunk_elements)
         out = np.empty((n_samples, units[-1]), dtype=dtype)
         hidden = [np.empty((min(chunk, n_samples), n), dtype=dtype) for n in units[:-1]]
         for start in range(0, n_samples, chunk):
