@@ -81,18 +81,38 @@ def test_regressor_predicts_finite_values_on_extreme_inputs(loss, activation):
 
 
 def test_chunked_prediction_handles_overflowing_rows():
-    # More rows than one prediction chunk (8192), overflowing rows in several.
+    # More rows than one prediction chunk, overflowing rows in both chunks.
     clf = ToyNetClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
     quiet_fit(clf, X, Y3)
-    rows = np.tile(X, (150, 1))[:9000]
+    n = 40_000
+    assert clf._network().chunk_rows(X.shape[1]) < n
+    rows = np.tile(X, (n // len(X) + 1, 1))[:n]
     rows[::1000] = EXTREME_ROWS[5]
     proba = clf.predict_proba(rows)
-    assert_probabilities(proba, 9000, 3)
-    ordinary = np.ones(9000, dtype=bool)
+    assert_probabilities(proba, n, 3)
+    ordinary = np.ones(n, dtype=bool)
     ordinary[::1000] = False
     np.testing.assert_allclose(
         proba[ordinary], clf.predict_proba(rows[ordinary]), rtol=1e-12
     )
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_a_prediction_in_chunks_equals_one_in_a_single_pass(sparse):
+    # A small chunk size splits the rows into chunks of 64 (the fewest), the
+    # default keeps them in one; overflowing rows land in several chunks.
+    clf = ToyNetClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    quiet_fit(clf, X, Y3)
+    rows = np.tile(X, (10, 1))[:300]
+    rows[::70] = EXTREME_ROWS[5]
+    rows = sp.csr_matrix(rows) if sparse else rows
+    net = clf._network()
+    with np.errstate(all="ignore"):
+        chunked = net.predict(rows, chunk_elements=1)
+        whole = net.predict(rows)
+    assert net.chunk_rows(rows.shape[1], 1) == 64 < rows.shape[0]
+    assert_probabilities(whole, 300, 3)
+    np.testing.assert_allclose(chunked, whole, rtol=1e-12)
 
 
 def test_huge_logits_give_saturated_finite_probabilities():
