@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import erfc, expit
 
-from ._array_api import is_numpy, namespace
+from ._array_api import is_numpy, namespace, ones_vector
 from ._kernels import candidate, choose
 
 # Below this many entries, scipy's expit (one ufunc call) beats the forms of
@@ -153,7 +153,7 @@ def softmax(Z):
     """
     Z -= np.ascontiguousarray(Z.T).max(axis=0)[:, None]
     np.exp(Z, out=Z)
-    Z /= (Z @ np.ones(Z.shape[1], dtype=Z.dtype))[:, None]
+    Z /= (Z @ ones_vector(Z.shape[1], Z.dtype))[:, None]
     return Z
 
 

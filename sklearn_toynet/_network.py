@@ -25,7 +25,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import NEEDS_Z, per_layer, tables
-from ._array_api import astype, copy_of, is_numpy, namespace, to_device_of
+from ._array_api import (
+    astype,
+    copy_of,
+    is_numpy,
+    namespace,
+    ones_vector,
+    to_device_of,
+)
 from ._batchnorm import batch_norm_backward, batch_norm_forward
 
 
@@ -435,6 +442,9 @@ class Network:
         derivatives = self._tables.derivatives
         fit_intercept = self.fit_intercept
         numpy = fit_intercept and is_numpy(delta)
+        # The intercepts' gradients are column sums of the deltas: products with
+        # ones (2x faster than sum(axis=0)), one vector for every layer.
+        ones = ones_vector(len(delta), delta.dtype) if numpy else None
         grad_W = grads[:n]
         grad_b = grads[n : 2 * n] if fit_intercept else None
         if self.batch_norm is not None:
@@ -447,9 +457,8 @@ class Network:
             _matmul(cache.A[i].T, delta, out=grad_W[i])
             if l2_scale:
                 grad_W[i] += l2_scale * W
-            if fit_intercept and numpy:
-                # A column sum as a product with ones: 2x faster than sum(axis=0).
-                np.matmul(np.ones(len(delta), delta.dtype), delta, out=grad_b[i])
+            if numpy:
+                np.matmul(ones, delta, out=grad_b[i])
             elif fit_intercept:  # another array library
                 grad_b[i][...] = namespace(delta).sum(delta, axis=0)
             if i == 0:
