@@ -263,7 +263,9 @@ def loss_and_delta(
         if name == "squared_error":
             value = _total_squared_error(delta) / n
         else:
-            value = float(LOSSES[name](Y, P, delta, **loss_params).sum()) / n
+            # The ufunc's reduce: ``.sum()`` is the same call behind a Python layer.
+            per_entry = LOSSES[name](Y, P, delta, **loss_params)
+            value = float(np.add.reduce(per_entry, axis=None)) / n
         row_scale = 1.0 / n
     else:
         per_sample = LOSSES[name](Y, P, delta, **loss_params)
