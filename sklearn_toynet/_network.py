@@ -109,18 +109,7 @@ def _matmul(A, W, out=None):
             # call (``forc``: C- or F-ordered), so the same products; an outer
             # product (a binary output's delta sent back) is one multiplication
             # an entry either way.
-            if (
-                W.flags.c_contiguous
-                or A.shape[1] == 1
-                or A.shape[0] * W.shape[1] < 6000
-            ):
-                return np.dot(A, W, out=out)
-            # The backward pass's ``delta @ W.T`` (W transposed, F-ordered) into a
-            # large product: np.matmul's BLAS call runs faster there, with the
-            # same sums to the bit (every shape tried): 13 us instead of 17 for a
-            # 10-class output's 200 x 10 delta sent back to 100 units (one
-            # thread; below about 6,000 entries np.dot stays the faster).
-            return np.matmul(A, W, out=out)
+            return np.dot(A, W, out=out)
         # A strided operand: np.matmul multiplies it in place, np.dot would copy
         # it and call BLAS, summing in another order.
         return np.matmul(A, W, out=out)
@@ -130,6 +119,28 @@ def _matmul(A, W, out=None):
         return result
     out[...] = result
     return out
+
+
+def _matmul_transposed(A, W, out=None):
+    """``A @ W.T`` into ``out``: the backward pass's delta sent back through ``W``.
+
+    A large product (about 6,000 entries or more) of a delta of several columns
+    takes np.matmul: with the transposed (F-ordered) weights its BLAS call runs
+    faster than np.dot's, with the same sums to the bit (every shape tried):
+    13 us instead of 17 for a 10-class output's 200 x 10 delta sent back to 100
+    units (one thread). Smaller products and outer products (a binary output's
+    delta: 9 us against 26) stay with ``_matmul``'s np.dot; the size is asked
+    first, so the blog's 4 x 4 arrays pay one comparison. ``A`` is a delta:
+    dense, NumPy's or another library's.
+    """
+    if (
+        A.shape[0] * W.shape[0] >= 6000
+        and A.shape[1] > 1
+        and is_numpy(A)
+        and A.flags.forc
+    ):
+        return np.matmul(A, W.T, out=out)
+    return _matmul(A, W.T, out=out)
 
 
 def views_of(flat, arrays):
@@ -464,7 +475,8 @@ class Network:
             if i == 0:
                 break
             # The blog's ``l1_error = l2_delta.dot(syn1.T)``.
-            delta = _matmul(delta, W.T, out=None if buffers is None else buffers[i - 1])
+            out = None if buffers is None else buffers[i - 1]
+            delta = _matmul_transposed(delta, W, out=out)
             if cache.masks:
                 delta *= cache.masks[i - 1]
             # The blog's ``l1_delta = l1_error * nonlin(l1, deriv=True)``.
