@@ -474,8 +474,8 @@ class Network:
                 grad_b[i][...] = namespace(delta).sum(delta, axis=0)
             if i == 0:
                 break
-            # The blog's ``l1_error = l2_delta.dot(syn1.T)``.
             out = None if buffers is None else buffers[i - 1]
+            # The blog's ``l1_error = l2_delta.dot(syn1.T)``.
             delta = _matmul_transposed(delta, W, out=out)
             if cache.masks:
                 delta *= cache.masks[i - 1]
