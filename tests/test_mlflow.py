@@ -29,6 +29,19 @@ from _helpers import EpochCallback, quiet_fit
 REASON = 'the mlflow extra is not installed: pip install ".[mlflow]" from a clone'
 # An MLflow store (a SQLite database in a temporary folder) per module.
 pytestmark = pytest.mark.slow
+# Two warnings MLflow's own code raises, not ToyNet's (MLflow 3 with
+# scikit-learn 1.9 and SQLAlchemy 2.1): its autologging calls a scikit-learn
+# metric by an argument name scikit-learn renamed, and its SQLite store
+# configures a loader SQLAlchemy deprecates. MLP's runs warn the same.
+pytestmark = [
+    pytestmark,
+    pytest.mark.filterwarnings(
+        "ignore:`y_pred` was renamed to `y_proba`:FutureWarning"
+    ),
+    pytest.mark.filterwarnings(
+        "ignore:The ``noload`` loader strategy is deprecated:DeprecationWarning"
+    ),
+]
 
 mlflow = pytest.importorskip("mlflow", reason=REASON)
 tm = pytest.importorskip("sklearn_toynet.mlflow", reason=REASON)
