@@ -17,10 +17,10 @@ tests that are deselected anyway.
 """
 
 import os
+import re
 
+# Before anything that may import scipy, which reads it once, at import.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
-
-import re  # noqa: E402
 
 import pytest  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
