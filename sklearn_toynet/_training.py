@@ -188,17 +188,15 @@ def train_step(net, optimizer, workspace, batch, settings, rng):
     into = workspace.first_step_into
     if into is None:
         optimizer.update([workspace.flat], [workspace.flat_grad])
-        if settings.weight_decay:
-            _decay(net, optimizer, workspace, settings)
-        return reported
-    # A continued fit's first step: the fitted arrays stay as they were.
-    optimizer.update(
-        [workspace.flat], [workspace.flat_grad], into=([into.flat], into.moments)
-    )
-    workspace.first_step_into = None
-    net.use_buffer(into.flat)
-    workspace.flat = into.flat
-    if settings.weight_decay:
+    else:
+        # A continued fit's first step: the fitted arrays stay as they were.
+        optimizer.update(
+            [workspace.flat], [workspace.flat_grad], into=([into.flat], into.moments)
+        )
+        workspace.first_step_into = None
+        net.use_buffer(into.flat)
+        workspace.flat = into.flat
+    if settings.weight_decay:  # asked here: no call at all without decay
         _decay(net, optimizer, workspace, settings)
     return reported
 
