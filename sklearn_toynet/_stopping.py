@@ -66,7 +66,9 @@ EXPLOSION_FACTOR = 1e6
 
 def check_not_exploding(settings, curve, loss):
     """Raise if ``loss`` is far above the first of the ``curve`` so far."""
-    if curve and loss > EXPLOSION_FACTOR * max(curve[0], 1.0):
+    # Both bounds, compared in turn: ``max(curve[0], 1.0)`` is a builtin call
+    # every epoch (a blog step is one epoch).
+    if curve and loss > EXPLOSION_FACTOR * curve[0] and loss > EXPLOSION_FACTOR:
         raise ValueError(
             f"The training loss exploded from {curve[0]:.4g} to {loss:.4g}: "
             f"learning_rate_init={settings.learning_rate_init} is too large for "
