@@ -88,11 +88,6 @@ def squared_error(Y, P, error):
     return 0.5 * error**2
 
 
-def _total_squared_error(error):
-    """The sum of ``squared_error`` over a batch, in one call."""
-    return 0.5 * float(np.vdot(error, error))
-
-
 def poisson(Y, P, error):
     """Half the Poisson deviance (as MLPRegressor), per entry."""
     P = np.maximum(P, np.finfo(P.dtype).tiny)
@@ -257,8 +252,8 @@ def loss_and_delta(
         name = _loss_name(loss, out_activation, soft=bool(label_smoothing))
     n = P.shape[0]
     if sample_weight is None:
-        if name == "squared_error":
-            value = _total_squared_error(delta) / n
+        if name == "squared_error":  # one product, no per-entry array
+            value = 0.5 * float(np.vdot(delta, delta)) / n
         else:
             # The ufunc's reduce: ``.sum()`` is the same call behind a Python layer.
             per_entry = LOSSES[name](Y, P, delta, **loss_params)
@@ -410,6 +405,7 @@ class Objective:
             keywords["label_smoothing"] = self.label_smoothing
         bound = functools.partial(loss_and_delta, self.loss, **keywords)
         object.__setattr__(self, "_bound_loss_and_delta", bound)
+        object.__setattr__(self, "_averaged", self.loss in AVERAGED_OVER_OUTPUTS)
 
     def loss_and_delta(self, out_activation, Y, P, sample_weight=None):
         """The batch's mean loss (no penalty) and the output layer's delta."""
@@ -421,4 +417,4 @@ class Objective:
 
     def reported(self, value, n_outputs):
         """``value`` on MLP's scale (see :func:`reported_loss`)."""
-        return reported_loss(self.loss, value, n_outputs)
+        return value / n_outputs if self._averaged else value
