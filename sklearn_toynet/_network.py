@@ -84,7 +84,8 @@ class ForwardCache:
     """Everything one forward pass leaves for the backward pass.
 
     A plain class with slots, not a dataclass: one is made every training step,
-    and the dataclass's field factories cost a tenth of the blog's forward pass.
+    and the dataclass's field factories made that 0.47 us instead of 0.25, in a
+    forward pass of the blog's network that takes about 3.4 us.
     """
 
     __slots__ = ("A", "H", "Z", "masks", "bn")
